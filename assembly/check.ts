@@ -1,0 +1,165 @@
+// The heap checker: verifies every invariant of the design and says which one broke.
+// Tests run it after operations; it reads metadata and free-list links only, so it is safe on
+// any initialised heap. Cost: O(blocks * maxOrder + metadata words).
+
+import { ErrorCode, CheckFailure } from "./errors";
+import {
+  CB_SIZE, MAGIC, getMagic, getMinLog, getMaxOrder, getNonEmpty, getDefer, getRegionCount,
+  getSpanLo, getSpanHi, getCapHi, getMetaPtr, getMetaSize, getUsed, getTotal, getFreeBase,
+  setCheckDetail, getHead, getCount, getSplitBase, getRegionStart, getRegionEnd, getNext,
+  getPrev, testBit,
+} from "./layout";
+import { validateConfig, leafOrder, freeBytes } from "./heap";
+
+function fail(root: usize, what: CheckFailure): u32 {
+  setCheckDetail(root, what);
+  return ErrorCode.CORRUPT;
+}
+
+// @ts-ignore: decorator
+@inline function sizeOf(k: u32, minLog: u32): usize { return <usize>1 << (minLog + k); }
+
+/** 1 if [s, e) lies inside one region, 0 if it touches none, -1 if it straddles a boundary. */
+function placement(root: usize, s: usize, e: usize): i32 {
+  let n = getRegionCount(root);
+  for (let i: u32 = 0; i < n; ++i) {
+    let rs = getRegionStart(root, i);
+    let re = getRegionEnd(root, i);
+    if (s >= rs && e <= re) return 1;
+    if (s < re && e > rs) return -1;
+  }
+  return 0;
+}
+
+/** Whether (p, k) is a free leaf of order k: free bit set, not split, parent split (or top). */
+function isFreeLeaf(root: usize, p: usize, k: u32, minLog: u32, maxOrder: u32): bool {
+  if (!testBit(getFreeBase(root), p >> minLog)) return false;
+  if (k > 0 && testBit(getSplitBase(root, k), p >> (minLog + k))) return false;
+  if (k < maxOrder && !testBit(getSplitBase(root, k + 1), p >> (minLog + k + 1))) return false;
+  return true;
+}
+
+/** Number of set bits in the bitmap words that cover [lo, hi) at this shift. */
+function popcountRange(base: usize, lo: usize, hi: usize, shift: u32): usize {
+  let w0 = ((lo >> shift) >> 5) << 2;
+  let w1 = (((hi - 1) >> shift) >> 5) << 2;
+  let n: usize = 0;
+  for (let w = w0; w <= w1; w += 4) n += popcnt<u32>(load<u32>(base + w));
+  return n;
+}
+
+/** Checks the heap at root. Returns OK, NOT_INITIALIZED, or CORRUPT with the broken invariant
+ *  recorded as the check detail (CheckFailure). */
+export function check(root: usize): u32 {
+  if (getMagic(root) != MAGIC) return ErrorCode.NOT_INITIALIZED;
+  setCheckDetail(root, CheckFailure.NONE);
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  let lo = getSpanLo(root);
+  let hi = getSpanHi(root);
+  let capHi = getCapHi(root);
+  if (validateConfig(minLog, maxOrder, 0) || lo > hi || hi > capHi) return fail(root, CheckFailure.CONTROL_BLOCK);
+  let unit = sizeOf(0, minLog);
+
+  // Regions: sorted, disjoint and not adjacent (adjacent ones merge), MIN-aligned, spanning
+  // exactly [lo, hi), clear of the control block, adding up to the total.
+  let n = getRegionCount(root);
+  let total: usize = 0;
+  for (let i: u32 = 0; i < n; ++i) {
+    let rs = getRegionStart(root, i);
+    let re = getRegionEnd(root, i);
+    if (rs >= re || (rs | re) & (unit - 1)) return fail(root, CheckFailure.REGIONS);
+    if (i > 0 && rs <= getRegionEnd(root, i - 1)) return fail(root, CheckFailure.REGIONS);
+    if (rs < root + CB_SIZE && re > root) return fail(root, CheckFailure.REGIONS);
+    total += re - rs;
+  }
+  if (!n || getRegionStart(root, 0) != lo || getRegionEnd(root, n - 1) != hi || total != getTotal(root)) {
+    return fail(root, CheckFailure.REGIONS);
+  }
+
+  // Free lists: every entry a free leaf of its order inside the span, back links consistent,
+  // no cycle (a walk longer than the count), the count and the non-empty bit right.
+  let eager = getDefer(root) == 0;
+  let listed: usize = 0;
+  let nonEmpty = getNonEmpty(root);
+  if (maxOrder < 31 && (nonEmpty >> (maxOrder + 1))) return fail(root, CheckFailure.NONEMPTY_BITMAP);
+  for (let k: u32 = 0; k <= maxOrder; ++k) {
+    let count = getCount(root, k);
+    let p = getHead(root, k);
+    if ((p != 0) != ((nonEmpty >> k) & 1 != 0)) return fail(root, CheckFailure.NONEMPTY_BITMAP);
+    let prev: usize = 0;
+    let seen: u32 = 0;
+    let size = sizeOf(k, minLog);
+    while (p) {
+      if (seen == count) return fail(root, CheckFailure.LIST_LINKS);
+      if (p < lo || p >= hi || (p & (size - 1)) || hi - p < size) return fail(root, CheckFailure.LIST_ENTRY);
+      if (!isFreeLeaf(root, p, k, minLog, maxOrder)) return fail(root, CheckFailure.LIST_ENTRY);
+      if (getPrev(p) != prev) return fail(root, CheckFailure.LIST_LINKS);
+      if (eager && k < maxOrder) {
+        let b = p ^ size;
+        if (b >= lo && b < hi && isFreeLeaf(root, b, k, minLog, maxOrder)) return fail(root, CheckFailure.UNMERGED_BUDDIES);
+      }
+      prev = p;
+      p = getNext(p);
+      ++seen;
+    }
+    if (seen != count) return fail(root, CheckFailure.LIST_LINKS);
+    listed += count;
+  }
+
+  // The tree, leaf by leaf in address order: walk down from the top node to the leaf holding p.
+  // Each split node is counted the first time the walk enters it (its start, or the first leaf).
+  let splits: usize = 0;
+  let freeLeaves: usize = 0;
+  let freeBytesSeen: usize = 0;
+  let allocatedIn: usize = 0;
+  let first = true;
+  let p = lo;
+  while (p < hi) {
+    let k = maxOrder;
+    while (k > 0) {
+      let q = p & ~(sizeOf(k, minLog) - 1);
+      if (!testBit(getSplitBase(root, k), q >> (minLog + k))) break;
+      if (first || q == p) ++splits;
+      --k;
+    }
+    first = false;
+    let s = p & ~(sizeOf(k, minLog) - 1);
+    let e = s + sizeOf(k, minLog);
+    let where = placement(root, s, e);
+    if (where < 0) return fail(root, CheckFailure.BLOCK_BOUNDS);
+    if (s >= lo && testBit(getFreeBase(root), s >> minLog)) {
+      if (where == 0) return fail(root, CheckFailure.BLOCK_BOUNDS);
+      ++freeLeaves;
+      freeBytesSeen += e - s;
+    } else if (where == 1) {
+      allocatedIn += e - s;
+    }
+    if (e <= s) break; // the last top node of the address space
+    p = e;
+  }
+
+  // Bits: no free bit without a free leaf, no split bit outside the tree.
+  if (popcountRange(getFreeBase(root), lo, capHi, minLog) != freeLeaves) return fail(root, CheckFailure.FREE_BITS);
+  let splitBits: usize = 0;
+  for (let k: u32 = 1; k <= maxOrder; ++k) splitBits += popcountRange(getSplitBase(root, k), lo, capHi, minLog + k);
+  if (splitBits != splits) return fail(root, CheckFailure.SPLIT_BITS);
+  if (listed != freeLeaves || freeBytes(root) != freeBytesSeen) return fail(root, CheckFailure.LIST_COUNTS);
+
+  // The metadata run: allocated leaves in its canonical decomposition, inside the heap.
+  let meta = getMetaPtr(root);
+  let metaEnd = meta + getMetaSize(root);
+  let a = meta;
+  while (a < metaEnd) {
+    let j = leafOrder(root, a);
+    let s = sizeOf(j, minLog);
+    if ((a & (s - 1)) || metaEnd - a < s || placement(root, a, a + s) != 1) return fail(root, CheckFailure.METADATA);
+    if (testBit(getFreeBase(root), a >> minLog)) return fail(root, CheckFailure.METADATA);
+    a += s;
+  }
+
+  // Bytes: allocated blocks in regions are user blocks plus the metadata run.
+  if (allocatedIn != getUsed(root) + getMetaSize(root)) return fail(root, CheckFailure.USED_BYTES);
+  if (getTotal(root) != getUsed(root) + freeBytesSeen + getMetaSize(root)) return fail(root, CheckFailure.USED_BYTES);
+  return ErrorCode.OK;
+}

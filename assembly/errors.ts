@@ -1,0 +1,92 @@
+// Error codes of as-buddy. Every rejected call returns (or records) one of these and leaves the
+// heap exactly as it was: no block, list, bitmap or byte counter changes. Only the failure
+// counters (`failedAllocs`, `rejectedFrees`) and the last-error slot record that it happened.
+//
+// The numbers are part of the public ABI (C module, bindings): never renumber, only append.
+
+export enum ErrorCode {
+  /** Success. */
+  OK = 0,
+  /** No free block large enough, and the heap could not (or may not) grow. */
+  OUT_OF_MEMORY = 1,
+  /** A size of zero was requested (the C `malloc(0)` entry maps it to one byte instead). */
+  ZERO_SIZE = 2,
+  /** The request is larger than the largest block of this heap. */
+  TOO_LARGE = 3,
+  /** The alignment is not a power of two, or is larger than the largest block. */
+  BAD_ALIGN = 4,
+  /** The pointer lies outside every region of this heap. */
+  NOT_IN_HEAP = 5,
+  /** The pointer is inside the heap but not the start of a block handed out by alloc. */
+  NOT_BLOCK_START = 6,
+  /** The block at the pointer is already free. */
+  DOUBLE_FREE = 7,
+  /** A sized free (`dealloc`) names a size or alignment the block was not allocated with. */
+  SIZE_MISMATCH = 8,
+  /** A region is empty after alignment, too small for the metadata, or outside linear memory. */
+  BAD_REGION = 9,
+  /** A region overlaps a region of the heap or its control block. */
+  REGION_OVERLAP = 10,
+  /** A configuration value is out of range (minimum block, maximum order, growth limit). */
+  BAD_CONFIG = 11,
+  /** The heap pointer does not point at an initialised heap. */
+  NOT_INITIALIZED = 12,
+  /** The region table is full (merge adjacent regions, or use fewer). */
+  TOO_MANY_REGIONS = 13,
+  /** The heap was already initialised (C module: `buddy_init` after first use). */
+  ALREADY_INITIALIZED = 14,
+  /** `check()` found a broken invariant; `checkDetail()` says which. */
+  CORRUPT = 15,
+}
+
+/** A one-line English description of an error code. */
+export function errorMessage(code: u32): string {
+  switch (code) {
+    case ErrorCode.OK: return "ok";
+    case ErrorCode.OUT_OF_MEMORY: return "out of memory: no free block is large enough and the heap cannot grow";
+    case ErrorCode.ZERO_SIZE: return "size is zero";
+    case ErrorCode.TOO_LARGE: return "size is larger than the largest block of the heap";
+    case ErrorCode.BAD_ALIGN: return "alignment is not a power of two or exceeds the largest block";
+    case ErrorCode.NOT_IN_HEAP: return "pointer is outside every region of the heap";
+    case ErrorCode.NOT_BLOCK_START: return "pointer is not the start of an allocated block";
+    case ErrorCode.DOUBLE_FREE: return "block is already free (double free)";
+    case ErrorCode.SIZE_MISMATCH: return "size or alignment does not match the allocation";
+    case ErrorCode.BAD_REGION: return "region is empty, too small for its metadata, or outside linear memory";
+    case ErrorCode.REGION_OVERLAP: return "region overlaps the heap";
+    case ErrorCode.BAD_CONFIG: return "configuration value out of range";
+    case ErrorCode.NOT_INITIALIZED: return "not an initialised heap";
+    case ErrorCode.TOO_MANY_REGIONS: return "region table is full";
+    case ErrorCode.ALREADY_INITIALIZED: return "heap is already initialised";
+    case ErrorCode.CORRUPT: return "heap check failed: an invariant is broken";
+  }
+  return "unknown error code";
+}
+
+/** Which invariant `check()` found broken (the detail behind ErrorCode.CORRUPT). */
+export enum CheckFailure {
+  NONE = 0,
+  /** Control block: bad magic or configuration fields out of range. */
+  CONTROL_BLOCK = 1,
+  /** Region table: unsorted, overlapping, outside the span, or total bytes disagree. */
+  REGIONS = 2,
+  /** A free-list entry is outside the heap, misaligned, or not a free leaf of its order. */
+  LIST_ENTRY = 3,
+  /** A free list's back links are inconsistent, or it is longer than its count (a cycle). */
+  LIST_LINKS = 4,
+  /** The non-empty-order bitmap disagrees with the lists. */
+  NONEMPTY_BITMAP = 5,
+  /** A block straddles a region boundary, or a free block lies outside every region. */
+  BLOCK_BOUNDS = 6,
+  /** Free-head bits set where no free block starts. */
+  FREE_BITS = 7,
+  /** Split bits set on nodes that are not ancestors of blocks. */
+  SPLIT_BITS = 8,
+  /** Free blocks found in the tree and in the lists disagree (count per order). */
+  LIST_COUNTS = 9,
+  /** Bytes in use disagree with the blocks found allocated. */
+  USED_BYTES = 10,
+  /** The metadata run is not made of allocated blocks. */
+  METADATA = 11,
+  /** Eager coalescing is configured, yet two free buddies were left unmerged. */
+  UNMERGED_BUDDIES = 12,
+}

@@ -1,0 +1,771 @@
+// as-buddy: a binary buddy allocator on WebAssembly linear memory.
+//
+// What it is. Memory is handed out in blocks whose size is a power of two, MIN << order, each
+// aligned to its own size in absolute addresses. A block of order k+1 splits into two "buddies"
+// of order k; when both are free again they merge back. The buddy of a block is one XOR away
+// (p ^ size), so merging needs no search. Any region [base, base + size) is carved into the
+// largest naturally aligned blocks that fit; regions added next to each other merge across the
+// seam as soon as their blocks are buddies, because the tree is indexed by absolute address.
+//
+// Complexity. alloc and free are O(maxOrder) in the worst case (split or merge one level per
+// step) and never walk a list: free lists are intrusive and doubly linked, and a u32 bitmap of
+// non-empty orders gives the smallest usable order with one ctz. free finds a block's order by
+// walking up the split bits from the smallest order, so it costs O(order of the block).
+//
+// Layout. No header in blocks. Metadata is two bits per minimum block (layout.ts): a free-head
+// bitmap and one split bit per tree node, kept in a run of blocks inside the heap and moved to a
+// bigger run when the heap's span outgrows it. The control block (the "root") holds the list
+// heads, counters, region table and bitmap bases. Nothing here touches a global: every function
+// takes the root, so several heaps can live in one module and threads can share one.
+//
+// Deferred coalescing. A free whose order's free list is shorter than `deferLimit` pushes the
+// block without merging it; alloc then reuses it in O(1), which makes alloc/free pairs of one
+// size as cheap as a free list. Blocks left unmerged are bounded (deferLimit per order) and are
+// merged by coalesce(), which alloc runs before it grows the heap or gives up. deferLimit = 0
+// gives the textbook buddy: every free merges at once, and no two free buddies ever coexist.
+//
+// What it does not do. No headers means no per-block canary: a write past a block's end is not
+// detected. Internal fragmentation is that of any buddy system: a request is rounded up to a
+// power of two (up to 50% waste, about 25% on average for uniform sizes). It is not thread-safe
+// by itself.
+//
+// Errors. Public functions validate their input first and return or record an ErrorCode before
+// changing anything. Internal functions (no `export`) assume valid input; in debug builds they
+// assert their invariants.
+
+import {
+  ErrorCode, Counter, CB_SIZE, CB_ALIGN, FLAG_GROWABLE, MAGIC, MAX_REGIONS, ADDRESS_LIMIT,
+  PAGE_LOG, MAX_PAGES, MIN_LOG_LOWEST, MIN_LOG_HIGHEST, MAX_SIZE_LOG, COUNTER_COUNT,
+  getMagic, setMagic, getMinLog, setMinLog, getMaxOrder, setMaxOrder, getFlags, setFlags,
+  getNonEmpty, setNonEmpty, setLastError, getDefer, setDefer, getRegionCount,
+  setRegionCount, getSpanLo, setSpanLo, getSpanHi, setSpanHi, getCapHi, setCapHi, getMetaPtr,
+  setMetaPtr, getMetaSize, setMetaSize, getGrowPages, setGrowPages, getUsed, setUsed, getTotal,
+  setTotal, getFreeBase, setFreeBase, getCounter, bumpCounter, getHead, setHead, getCount,
+  setCount, getSplitBase, setSplitBase, getRegionStart, getRegionEnd, setRegion, getNext,
+  setNext, getPrev, setPrev, testBit, setBit, clearBit, bitmapBytes, metadataBytes, biasedBase,
+  orderOf, STATS_SIZE, setStat, setStat64, setStatFree,
+} from "./layout";
+
+/** Debug builds (no --noAssert) check internal invariants; release builds compile them out. */
+// @ts-ignore: decorator
+@inline const DEBUG: bool = !ASC_NO_ASSERT;
+
+// ── Small helpers ────────────────────────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline function sizeOf(k: u32, minLog: u32): usize { return <usize>1 << (minLog + k); }
+
+/** The top of linear memory, capped so that it fits in a u32 (see ADDRESS_LIMIT). */
+// @ts-ignore: decorator
+@inline export function memoryTop(): usize {
+  let pages = <u32>memory.size();
+  return <usize>(pages < MAX_PAGES ? pages : MAX_PAGES) << PAGE_LOG;
+}
+
+// @ts-ignore: decorator
+@inline function isFreeHead(root: usize, p: usize, minLog: u32): bool {
+  return testBit(getFreeBase(root), p >> minLog);
+}
+// @ts-ignore: decorator
+@inline function isSplit(root: usize, p: usize, k: u32, minLog: u32): bool {
+  return testBit(getSplitBase(root, k), p >> (minLog + k));
+}
+// @ts-ignore: decorator
+@inline function markSplit(root: usize, p: usize, k: u32, minLog: u32): void {
+  setBit(getSplitBase(root, k), p >> (minLog + k));
+}
+// @ts-ignore: decorator
+@inline function unmarkSplit(root: usize, p: usize, k: u32, minLog: u32): void {
+  clearBit(getSplitBase(root, k), p >> (minLog + k));
+}
+
+/** Records a rejected call: sets the last error, counts it, and returns the code. */
+function reject(root: usize, code: u32, counter: u32): u32 {
+  setLastError(root, code);
+  bumpCounter(root, counter);
+  return code;
+}
+
+// ── Free lists ───────────────────────────────────────────────────────────────────────────────
+
+/** Pushes the free block p of order k on its list (LIFO: the block most recently freed is the
+ *  first reused, while it is still in cache) and sets its free bit. */
+function pushFree(root: usize, p: usize, k: u32, minLog: u32): void {
+  let head = getHead(root, k);
+  setNext(p, head);
+  setPrev(p, 0);
+  if (head) setPrev(head, p);
+  else setNonEmpty(root, getNonEmpty(root) | (<u32>1 << k));
+  setHead(root, k, p);
+  setCount(root, k, getCount(root, k) + 1);
+  setBit(getFreeBase(root), p >> minLog);
+}
+
+/** Unlinks the free block p of order k in O(1) and clears its free bit. */
+function removeFree(root: usize, p: usize, k: u32, minLog: u32): void {
+  let next = getNext(p);
+  let prev = getPrev(p);
+  if (prev) setNext(prev, next);
+  else {
+    if (DEBUG) assert(getHead(root, k) == p); // a block without prev heads its list
+    setHead(root, k, next);
+    if (!next) setNonEmpty(root, getNonEmpty(root) & ~(<u32>1 << k));
+  }
+  if (next) setPrev(next, prev);
+  setCount(root, k, getCount(root, k) - 1);
+  clearBit(getFreeBase(root), p >> minLog);
+}
+
+// ── Tree walks ───────────────────────────────────────────────────────────────────────────────
+
+/** The order of the leaf that contains p (p inside a region). A leaf of order k has a split
+ *  parent, and every smaller node on p's path has an unsplit parent, so the answer is the first
+ *  k, counting up, whose parent is split. Costs O(order of the block). */
+export function leafOrder(root: usize, p: usize): u32 {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  let k: u32 = 0;
+  while (k < maxOrder && !isSplit(root, p, k + 1, minLog)) ++k;
+  return k;
+}
+
+/** Marks every ancestor of the node (q, j) split, so that the node becomes a leaf. Ancestors
+ *  are split already or phantom leaves (a new region never lies inside a real block), so this
+ *  turns the phantom's other children into phantoms and touches no real block. */
+function splitAncestors(root: usize, q: usize, j: u32, minLog: u32, maxOrder: u32): void {
+  for (let m = maxOrder; m > j; --m) markSplit(root, q, m, minLog);
+}
+
+/** Frees the block p of order k and merges it with free buddies as far as they go. */
+function coalesceUp(root: usize, p: usize, k: u32, minLog: u32): void {
+  let maxOrder = getMaxOrder(root);
+  let lo = getSpanLo(root);
+  let hi = getSpanHi(root);
+  while (k < maxOrder) {
+    let b = p ^ sizeOf(k, minLog);
+    // Merge preconditions: the buddy lies in the span (outside it is phantom), is not split
+    // (so, as its parent is split, it is a leaf of order k) and is free.
+    if (b < lo || b >= hi) break;
+    if (k > 0 && isSplit(root, b, k, minLog)) break;
+    if (!isFreeHead(root, b, minLog)) break;
+    removeFree(root, b, k, minLog);
+    p &= b;                          // the parent starts at the lower of the two
+    ++k;
+    unmarkSplit(root, p, k, minLog); // the parent is a leaf again
+    bumpCounter(root, Counter.MERGES);
+  }
+  pushFree(root, p, k, minLog);
+}
+
+/** Returns a freed block to its list: without merging while the list is short (deferred
+ *  coalescing), else merging it at once. */
+// @ts-ignore: decorator
+@inline function release(root: usize, p: usize, k: u32, minLog: u32): void {
+  if (getCount(root, k) < getDefer(root)) pushFree(root, p, k, minLog);
+  else coalesceUp(root, p, k, minLog);
+}
+
+/** Keeps the first `keep` bytes of the allocated leaf (q, j) allocated and frees the rest,
+ *  splitting as needed (keep is a multiple of MIN, 0 < keep <= size). The kept part becomes
+ *  the binary decomposition of `keep`; freed parts are upper halves whose buddies are kept, so
+ *  no merge is possible. Shrinks a realloc'd block and trims the metadata run. */
+function trimBlock(root: usize, q: usize, j: u32, keep: usize, minLog: u32): void {
+  while (keep < sizeOf(j, minLog)) {
+    markSplit(root, q, j, minLog);
+    --j;
+    let half = sizeOf(j, minLog);
+    if (keep <= half) {
+      pushFree(root, q + half, j, minLog);
+    } else {
+      q += half;    // the lower half stays allocated whole; trim the upper half
+      keep -= half;
+    }
+    bumpCounter(root, Counter.SPLITS);
+  }
+}
+
+// ── Carving ranges into blocks ───────────────────────────────────────────────────────────────
+
+/** The order of the largest naturally aligned block that starts at a and ends by e. */
+// @ts-ignore: decorator
+@inline function carveOrder(a: usize, e: usize, minLog: u32, maxOrder: u32): u32 {
+  let align = <u32>ctz<u32>(<u32>a) - minLog; // a == 0 gives 32 - minLog: any order
+  let j = align < maxOrder ? align : maxOrder;
+  while (sizeOf(j, minLog) > e - a) --j;
+  return j;
+}
+
+/** Adds [a, e) to the free lists as the largest aligned blocks, merging across seams. */
+function carveFree(root: usize, a: usize, e: usize): void {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  while (a < e) {
+    let j = carveOrder(a, e, minLog, maxOrder);
+    splitAncestors(root, a, j, minLog, maxOrder);
+    coalesceUp(root, a, j, minLog);
+    a += sizeOf(j, minLog);
+  }
+}
+
+/** Makes [a, e), new to the tree, a run of allocated leaves (the metadata run). */
+function carveAllocated(root: usize, a: usize, e: usize): void {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  while (a < e) {
+    let j = carveOrder(a, e, minLog, maxOrder);
+    splitAncestors(root, a, j, minLog, maxOrder);
+    a += sizeOf(j, minLog);
+  }
+}
+
+/** Frees a run of allocated leaves made by carveAllocated or trimBlock (same decomposition). */
+function releaseRun(root: usize, a: usize, e: usize): void {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  while (a < e) {
+    let j = carveOrder(a, e, minLog, maxOrder);
+    if (DEBUG) assert(leafOrder(root, a) == j && !isFreeHead(root, a, minLog)); // allocated leaf
+    coalesceUp(root, a, j, minLog);
+    a += sizeOf(j, minLog);
+  }
+}
+
+// ── Allocation ───────────────────────────────────────────────────────────────────────────────
+
+/** Takes a free block of an order >= `from`, splits it down to order k keeping the lowest part
+ *  (so it is aligned to size(from)), and returns it; 0 if there is none even after coalescing
+ *  and, when `mayGrow`, growing. Counts nothing but splits. */
+function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
+  let minLog = getMinLog(root);
+  let mask = getNonEmpty(root) & (<u32>-1 << from);
+  if (!mask) {
+    if (coalesce(root)) mask = getNonEmpty(root) & (<u32>-1 << from);
+    if (!mask) {
+      if (!mayGrow || !grow(root, from)) return 0;
+      mask = getNonEmpty(root) & (<u32>-1 << from);
+      if (!mask) return 0;
+    }
+  }
+  let j = <u32>ctz<u32>(mask);
+  let p = getHead(root, j);
+  removeFree(root, p, j, minLog);
+  while (j > k) {
+    markSplit(root, p, j, minLog);
+    --j;
+    pushFree(root, p + sizeOf(j, minLog), j, minLog);
+    bumpCounter(root, Counter.SPLITS);
+  }
+  return p;
+}
+
+/** Allocates `size` bytes aligned to `align` (0 or any power of two up to the largest block).
+ *  The block is the smallest that holds `size`; a larger alignment is met by taking a block of
+ *  the alignment's order and keeping its lowest part, so the block is never inflated. Returns
+ *  0 and records the error on failure. */
+export function allocAligned(root: usize, size: usize, align: usize): usize {
+  let minLog = getMinLog(root);
+  let maxLog = minLog + getMaxOrder(root);
+  if (size == 0) { reject(root, ErrorCode.ZERO_SIZE, Counter.FAILED_ALLOCS); return 0; }
+  if (size > (<usize>1 << maxLog)) { reject(root, ErrorCode.TOO_LARGE, Counter.FAILED_ALLOCS); return 0; }
+  if ((align & (align - 1)) || align > (<usize>1 << maxLog)) {
+    reject(root, ErrorCode.BAD_ALIGN, Counter.FAILED_ALLOCS);
+    return 0;
+  }
+  let k = orderOf(size, minLog);
+  let from = k;
+  if (align > sizeOf(k, minLog)) from = orderOf(align, minLog);
+  let p = takeBlock(root, k, from, true);
+  if (!p) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
+  setUsed(root, getUsed(root) + sizeOf(k, minLog));
+  bumpCounter(root, Counter.ALLOCS);
+  return p;
+}
+
+/** alloc(size): a block of at least `size` bytes, aligned to its own size (so to at least MIN). */
+// @ts-ignore: decorator
+@inline export function alloc(root: usize, size: usize): usize {
+  return allocAligned(root, size, 0);
+}
+
+/** alloc, then zero the bytes asked for. */
+export function allocZeroed(root: usize, size: usize, align: usize): usize {
+  let p = allocAligned(root, size, align);
+  if (p) memory.fill(p, 0, size);
+  return p;
+}
+
+/** The fast path without checks, buddyalloc-style: `size` must be 1..largest block. Still
+ *  returns 0 when memory runs out, but records nothing. */
+export function allocUnchecked(root: usize, size: usize): usize {
+  let minLog = getMinLog(root);
+  let k = orderOf(size, minLog);
+  let p = takeBlock(root, k, k, true);
+  if (p) setUsed(root, getUsed(root) + sizeOf(k, minLog));
+  return p;
+}
+
+// ── Free ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Whether p lies in a region of the heap. */
+export function inRegions(root: usize, p: usize): bool {
+  if (p < getSpanLo(root) || p >= getSpanHi(root)) return false;
+  let n = getRegionCount(root);
+  for (let i: u32 = 0; i < n; ++i) {
+    if (p >= getRegionStart(root, i) && p < getRegionEnd(root, i)) return true;
+  }
+  return false;
+}
+
+/** Finds the allocated block that starts at p: its order (>= 0) or -ErrorCode. Reads only
+ *  metadata, never the memory at p. */
+export function lookup(root: usize, p: usize): i32 {
+  let minLog = getMinLog(root);
+  if (!inRegions(root, p)) return -ErrorCode.NOT_IN_HEAP;
+  if (p & (sizeOf(0, minLog) - 1)) return -ErrorCode.NOT_BLOCK_START;
+  let k = leafOrder(root, p);
+  let start = p & ~(sizeOf(k, minLog) - 1);
+  if (isFreeHead(root, start, minLog)) return -ErrorCode.DOUBLE_FREE; // freed, maybe merged since
+  if (start != p) return -ErrorCode.NOT_BLOCK_START;                   // interior pointer
+  if (p - getMetaPtr(root) < getMetaSize(root)) return -ErrorCode.NOT_BLOCK_START; // metadata run
+  return <i32>k;
+}
+
+/** free(p) without a size. Returns OK or the error (the heap is then unchanged). */
+export function free(root: usize, p: usize): u32 {
+  let k = lookup(root, p);
+  if (k < 0) return reject(root, <u32>-k, Counter.REJECTED_FREES);
+  let minLog = getMinLog(root);
+  setUsed(root, getUsed(root) - sizeOf(<u32>k, minLog));
+  bumpCounter(root, Counter.FREES);
+  release(root, p, <u32>k, minLog);
+  return ErrorCode.OK;
+}
+
+/** Sized free, Rust GlobalAlloc style: `size` and `align` must be those of the allocation (or
+ *  of the last realloc), checked against the block's order. */
+export function dealloc(root: usize, p: usize, size: usize, align: usize): u32 {
+  let k = lookup(root, p);
+  if (k < 0) return reject(root, <u32>-k, Counter.REJECTED_FREES);
+  let minLog = getMinLog(root);
+  let maxLog = minLog + getMaxOrder(root);
+  if (
+    size == 0 || size > (<usize>1 << maxLog) || orderOf(size, minLog) != <u32>k ||
+    (align & (align - 1)) || (p & (align - 1)) && align != 0
+  ) return reject(root, ErrorCode.SIZE_MISMATCH, Counter.REJECTED_FREES);
+  setUsed(root, getUsed(root) - sizeOf(<u32>k, minLog));
+  bumpCounter(root, Counter.FREES);
+  release(root, p, <u32>k, minLog);
+  return ErrorCode.OK;
+}
+
+/** The fast free without checks: p must be a live block from this heap. */
+export function freeUnchecked(root: usize, p: usize): void {
+  let minLog = getMinLog(root);
+  let k = leafOrder(root, p);
+  setUsed(root, getUsed(root) - sizeOf(k, minLog));
+  release(root, p, k, minLog);
+}
+
+/** The usable size of the block at p (its power-of-two size), or 0 if p is not a live block. */
+export function usableSize(root: usize, p: usize): usize {
+  let k = lookup(root, p);
+  if (k < 0) { setLastError(root, <u32>-k); return 0; }
+  return sizeOf(<u32>k, getMinLog(root));
+}
+
+// ── Realloc ──────────────────────────────────────────────────────────────────────────────────
+
+/** Grows the allocated leaf (p, k) to order k2 in place if its upper buddies at every order
+ *  k..k2-1 are free leaves (p must then be aligned to size(k2)). */
+function growInPlace(root: usize, p: usize, k: u32, k2: u32, minLog: u32): bool {
+  if (p & (sizeOf(k2, minLog) - 1)) return false;
+  let hi = getSpanHi(root);
+  for (let j = k; j < k2; ++j) {
+    let b = p + sizeOf(j, minLog);
+    // (j, b)'s parent (j+1, p) is an ancestor of our leaf, so split: b is a leaf iff unsplit.
+    if (b >= hi) return false;
+    if (j > 0 && isSplit(root, b, j, minLog)) return false;
+    if (!isFreeHead(root, b, minLog)) return false;
+  }
+  for (let j = k; j < k2; ++j) {
+    removeFree(root, p + sizeOf(j, minLog), j, minLog);
+    unmarkSplit(root, p, j + 1, minLog);
+    bumpCounter(root, Counter.MERGES);
+  }
+  return true;
+}
+
+/** realloc: p == 0 allocates; otherwise the block is resized in place when the new size has
+ *  the same order, shrinks in place by splitting, grows in place by absorbing free buddies, or
+ *  else moves (alloc, copy, free). On failure returns 0, records the error and p is untouched. */
+export function realloc(root: usize, p: usize, size: usize): usize {
+  if (!p) return allocAligned(root, size, 0);
+  let found = lookup(root, p);
+  if (found < 0) { reject(root, <u32>-found, Counter.REJECTED_FREES); return 0; }
+  let k = <u32>found;
+  let minLog = getMinLog(root);
+  let maxLog = minLog + getMaxOrder(root);
+  if (size == 0) { reject(root, ErrorCode.ZERO_SIZE, Counter.FAILED_ALLOCS); return 0; }
+  if (size > (<usize>1 << maxLog)) { reject(root, ErrorCode.TOO_LARGE, Counter.FAILED_ALLOCS); return 0; }
+  let k2 = orderOf(size, minLog);
+  if (k2 == k) return p;
+  if (k2 < k) {
+    trimBlock(root, p, k, sizeOf(k2, minLog), minLog);
+    setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
+    bumpCounter(root, Counter.IN_PLACE_REALLOCS);
+    return p;
+  }
+  if (growInPlace(root, p, k, k2, minLog)) {
+    setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
+    bumpCounter(root, Counter.IN_PLACE_REALLOCS);
+    return p;
+  }
+  let q = takeBlock(root, k2, k2, true);
+  if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
+  memory.copy(q, p, sizeOf(k, minLog));
+  release(root, p, k, minLog);
+  setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
+  bumpCounter(root, Counter.ALLOCS);
+  bumpCounter(root, Counter.FREES);
+  return q;
+}
+
+// ── Coalescing ───────────────────────────────────────────────────────────────────────────────
+
+/** Merges every pair of free buddies left by deferred coalescing, from the smallest order up
+ *  (a merged block is pushed on the next list, which is visited after). Returns the number of
+ *  merges. O(free blocks). */
+export function coalesce(root: usize): u32 {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  let lo = getSpanLo(root);
+  let hi = getSpanHi(root);
+  let merges: u32 = 0;
+  for (let k: u32 = 0; k < maxOrder; ++k) {
+    let p = getHead(root, k);
+    while (p) {
+      let next = getNext(p);
+      let b = p ^ sizeOf(k, minLog);
+      if (b >= lo && b < hi && !(k > 0 && isSplit(root, b, k, minLog)) && isFreeHead(root, b, minLog)) {
+        if (next == b) next = getNext(b);
+        removeFree(root, p, k, minLog);
+        removeFree(root, b, k, minLog);
+        let m = p & b;
+        unmarkSplit(root, m, k + 1, minLog);
+        pushFree(root, m, k + 1, minLog);
+        bumpCounter(root, Counter.MERGES);
+        ++merges;
+      }
+      p = next;
+    }
+  }
+  return merges;
+}
+
+// ── Regions and metadata ─────────────────────────────────────────────────────────────────────
+
+/** The span the metadata is built to cover: a growable heap gets 25% headroom so that growth
+ *  moves the metadata only every so often (amortised O(1) per byte). */
+function capacityFor(root: usize, lo: usize, hi: usize): usize {
+  if (!(getFlags(root) & FLAG_GROWABLE)) return hi;
+  let cap = hi + ((hi - lo) >> 2);
+  let limit = <usize>getGrowPages(root) << PAGE_LOG;
+  if (cap > limit) cap = limit;
+  return cap > hi ? cap : hi;
+}
+
+/** Bytes of a metadata run for [lo, cap), rounded up to whole minimum blocks. */
+function runBytes(root: usize, lo: usize, cap: usize): usize {
+  let minLog = getMinLog(root);
+  let bytes = metadataBytes(lo, cap, minLog, getMaxOrder(root));
+  let mask = sizeOf(0, minLog) - 1;
+  return (bytes + mask) & ~mask;
+}
+
+/** Builds a metadata run at `at` covering [lo, cap): zeroes it, copies the bits of the current
+ *  span into it (bases are absolute, so words copy one to one), and switches the bases. */
+function buildMetadata(root: usize, at: usize, bytes: usize, lo: usize, cap: usize): void {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  let oldLo = getSpanLo(root);
+  let oldHi = getSpanHi(root);
+  memory.fill(at, 0, bytes);
+  for (let k: u32 = 0; k <= maxOrder; ++k) {
+    let shift = minLog + k;
+    let base = biasedBase(at, lo, shift);
+    if (oldHi > oldLo) {
+      let oldBase = k ? getSplitBase(root, k) : getFreeBase(root);
+      let w0 = ((oldLo >> shift) >> 5) << 2;
+      let w1 = (((oldHi - 1) >> shift) >> 5) << 2;
+      memory.copy(base + w0, oldBase + w0, w1 - w0 + 4);
+    }
+    if (k) setSplitBase(root, k, base);
+    else setFreeBase(root, base);
+    at += bitmapBytes(lo, cap, shift);
+  }
+  setCapHi(root, cap);
+}
+
+/** Allocates a run of exactly `bytes` (a multiple of MIN) from the heap, without growing. */
+function allocRun(root: usize, bytes: usize): usize {
+  let minLog = getMinLog(root);
+  let k = orderOf(bytes, minLog);
+  if (k > getMaxOrder(root)) return 0;
+  let p = takeBlock(root, k, k, false);
+  if (p) trimBlock(root, p, k, bytes, minLog);
+  return p;
+}
+
+/** Where [a, b) goes in the sorted region table: index, and whether it joins its neighbours. */
+// @ts-ignore: decorator
+@inline function regionSlot(root: usize, a: usize): u32 {
+  let n = getRegionCount(root);
+  let i: u32 = 0;
+  while (i < n && getRegionStart(root, i) < a) ++i;
+  return i;
+}
+
+function regionFits(root: usize, a: usize, b: usize): bool {
+  let n = getRegionCount(root);
+  if (n < MAX_REGIONS) return true;
+  let i = regionSlot(root, a);
+  return (i > 0 && getRegionEnd(root, i - 1) == a) || (i < n && getRegionStart(root, i) == b);
+}
+
+/** Records [a, b) in the region table, merging it with adjacent entries. */
+function insertRegion(root: usize, a: usize, b: usize): void {
+  let n = getRegionCount(root);
+  let i = regionSlot(root, a);
+  let joinLeft = i > 0 && getRegionEnd(root, i - 1) == a;
+  let joinRight = i < n && getRegionStart(root, i) == b;
+  if (joinLeft && joinRight) {
+    setRegion(root, i - 1, getRegionStart(root, i - 1), getRegionEnd(root, i));
+    for (let j = i; j + 1 < n; ++j) setRegion(root, j, getRegionStart(root, j + 1), getRegionEnd(root, j + 1));
+    setRegionCount(root, n - 1);
+  } else if (joinLeft) {
+    setRegion(root, i - 1, getRegionStart(root, i - 1), b);
+  } else if (joinRight) {
+    setRegion(root, i, a, getRegionEnd(root, i));
+  } else {
+    if (DEBUG) assert(n < MAX_REGIONS); // regionFits was checked first
+    for (let j = n; j > i; --j) setRegion(root, j, getRegionStart(root, j - 1), getRegionEnd(root, j - 1));
+    setRegion(root, i, a, b);
+    setRegionCount(root, n + 1);
+  }
+}
+
+/** Adds [a, b) (MIN-aligned, validated, disjoint from the heap) to the heap. When the span
+ *  outgrows the metadata, a new run is taken from the new region itself if it fits there, else
+ *  from the heap; the old run is freed after the switch. Returns OK, TOO_MANY_REGIONS or
+ *  OUT_OF_MEMORY, in which case nothing changed. */
+function addRange(root: usize, a: usize, b: usize): u32 {
+  if (!regionFits(root, a, b)) return ErrorCode.TOO_MANY_REGIONS;
+  let lo = getSpanLo(root);
+  let hi = getSpanHi(root);
+  let newLo = a < lo ? a : lo;
+  let newHi = b > hi ? b : hi;
+  let freeFrom = a;
+  if (a < lo || b > getCapHi(root)) {
+    let cap = capacityFor(root, newLo, newHi);
+    let bytes = runBytes(root, newLo, cap);
+    let at: usize;
+    if (bytes <= b - a) {
+      at = a;
+      freeFrom = a + bytes;
+    } else {
+      at = allocRun(root, bytes);
+      if (!at) return ErrorCode.OUT_OF_MEMORY;
+    }
+    let oldMeta = getMetaPtr(root);
+    let oldBytes = getMetaSize(root);
+    buildMetadata(root, at, bytes, newLo, cap);
+    setSpanLo(root, newLo);
+    setSpanHi(root, newHi);
+    setMetaPtr(root, at);
+    setMetaSize(root, bytes);
+    if (at == a) carveAllocated(root, a, freeFrom);
+    releaseRun(root, oldMeta, oldMeta + oldBytes);
+  } else {
+    setSpanLo(root, newLo);
+    setSpanHi(root, newHi);
+  }
+  insertRegion(root, a, b);
+  setTotal(root, getTotal(root) + (b - a));
+  carveFree(root, freeFrom, b);
+  return ErrorCode.OK;
+}
+
+/** Validates [base, base + size) as a new region of this heap and returns its MIN-aligned
+ *  bounds packed as (start, end) in a u64, or an ErrorCode (< 2^32, so never a valid pair). */
+function validateRegion(root: usize, base: usize, size: usize, minLog: u32): u64 {
+  if (size == 0) return ErrorCode.BAD_REGION;
+  let end = base + size;
+  let top = memoryTop();
+  if (end < base || end > top) return ErrorCode.BAD_REGION;
+  let mask = sizeOf(0, minLog) - 1;
+  let a = (base + mask) & ~mask;
+  let b = end & ~mask;
+  if (a < base || a >= b) return ErrorCode.BAD_REGION;
+  if (root && a < root + CB_SIZE && b > root) return ErrorCode.REGION_OVERLAP;
+  if (root) {
+    let n = getRegionCount(root);
+    for (let i: u32 = 0; i < n; ++i) {
+      if (a < getRegionEnd(root, i) && b > getRegionStart(root, i)) return ErrorCode.REGION_OVERLAP;
+    }
+  }
+  return (<u64>b << 32) | <u64>a;
+}
+
+/** Adds the region [base, base + size) of linear memory to the heap. It may lie anywhere
+ *  (unaligned, any size) that is not already part of the heap; it is shrunk inward to whole
+ *  minimum blocks, and merges with adjacent regions. */
+export function addRegion(root: usize, base: usize, size: usize): u32 {
+  let r = validateRegion(root, base, size, getMinLog(root));
+  if (r < (<u64>1 << 32)) { setLastError(root, <u32>r); return <u32>r; }
+  let code = addRange(root, <usize>r, <usize>(r >> 32));
+  if (code) setLastError(root, code);
+  return code;
+}
+
+// ── Growth ───────────────────────────────────────────────────────────────────────────────────
+
+/** Whether growing memory by `pages` from `top` makes a free block of `size` bytes: the new
+ *  range must hold any new metadata run (placed at its start) and then an aligned block. */
+function growthFits(root: usize, top: usize, pages: u32, size: usize): bool {
+  let newTop = top + (<usize>pages << PAGE_LOG);
+  let meta: usize = 0;
+  if (newTop > getCapHi(root)) meta = runBytes(root, getSpanLo(root), capacityFor(root, getSpanLo(root), newTop));
+  let start = (top + meta + size - 1) & ~(size - 1);
+  return start >= top && start + size <= newTop && start + size > start;
+}
+
+/** The fewest pages from `pages` up that satisfy growthFits, or 0 past the address limit. */
+function pagesToFit(root: usize, top: usize, pages: u32, size: usize): u32 {
+  while (!growthFits(root, top, pages, size)) {
+    if (top + (<usize>(pages + 1) << PAGE_LOG) > ADDRESS_LIMIT) return 0;
+    ++pages;
+  }
+  return pages;
+}
+
+/** Grows linear memory so that a block of order k becomes free. Only a growable heap whose
+ *  span ends at the top of memory grows, by at least an eighth of memory (so that metadata
+ *  moves are amortised), within its page limit. memory.grow failing is out of memory. */
+function grow(root: usize, k: u32): bool {
+  if (!(getFlags(root) & FLAG_GROWABLE)) return false;
+  let top = memoryTop();
+  if (getSpanHi(root) != top) return false;
+  let size = sizeOf(k, getMinLog(root));
+  let before = <u32>memory.size();
+  let limit = getGrowPages(root);
+  if (before >= limit) return false;
+  let least = pagesToFit(root, top, 1, size);
+  if (!least || before + least > limit) return false;
+  let pages = pagesToFit(root, top, least > (before >> 3) ? least : before >> 3, size);
+  if (!pages || before + pages > limit) pages = least;
+  if (memory.grow(<i32>pages) < 0) {
+    if (pages == least || memory.grow(<i32>least) < 0) return false;
+    pages = least;
+  }
+  if (addRange(root, top, top + (<usize>pages << PAGE_LOG)) != ErrorCode.OK) return false;
+  bumpCounter(root, Counter.GROWS);
+  return true;
+}
+
+// ── Init ─────────────────────────────────────────────────────────────────────────────────────
+
+/** The root a heap initialised at `base` has: base rounded up to 16. */
+// @ts-ignore: decorator
+@inline export function rootOf(base: usize): usize {
+  return (base + CB_ALIGN - 1) & ~(CB_ALIGN - 1);
+}
+
+/** Checks a configuration: minLog in 3..16, minLog + maxOrder <= 31, growPages <= 65535. */
+export function validateConfig(minLog: u32, maxOrder: u32, growPages: u32): u32 {
+  if (minLog < MIN_LOG_LOWEST || minLog > MIN_LOG_HIGHEST) return ErrorCode.BAD_CONFIG;
+  if (maxOrder > MAX_SIZE_LOG - minLog) return ErrorCode.BAD_CONFIG;
+  if (growPages > MAX_PAGES) return ErrorCode.BAD_CONFIG;
+  return ErrorCode.OK;
+}
+
+/** Initialises a heap over [base, base + size) of linear memory. The control block goes at
+ *  rootOf(base); the rest becomes the first region (its metadata run at its start). A heap
+ *  with growPages > 0 grows with memory.grow up to that many pages of memory when its span
+ *  ends at the top of memory. Returns an ErrorCode; on failure no byte was written. */
+export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growPages: u32, deferLimit: u32): u32 {
+  let code = validateConfig(minLog, maxOrder, growPages);
+  if (code) return code;
+  let r = validateRegion(0, base, size, minLog);
+  if (r < (<u64>1 << 32)) return <u32>r;
+  let root = rootOf(base);
+  let end = base + size;
+  let mask = sizeOf(0, minLog) - 1;
+  let a = (root + CB_SIZE + mask) & ~mask;
+  let b = end & ~mask;
+  if (root + CB_SIZE > end || a >= b) return ErrorCode.BAD_REGION;
+  // Check that the first metadata run fits before writing anything.
+  let flags = growPages ? FLAG_GROWABLE : 0;
+  let cap = b;
+  if (flags) {
+    cap = b + ((b - a) >> 2);
+    if (cap > (<usize>growPages << PAGE_LOG)) cap = <usize>growPages << PAGE_LOG;
+    if (cap < b) cap = b;
+  }
+  let bytes = (metadataBytes(a, cap, minLog, maxOrder) + mask) & ~mask;
+  if (bytes > b - a) return ErrorCode.BAD_REGION;
+
+  memory.fill(root, 0, CB_SIZE);
+  setMinLog(root, minLog);
+  setMaxOrder(root, maxOrder);
+  setFlags(root, flags);
+  setGrowPages(root, growPages);
+  setDefer(root, deferLimit);
+  setSpanLo(root, a);
+  setSpanHi(root, a);
+  setCapHi(root, a);
+  setMagic(root, MAGIC);
+  code = addRange(root, a, b);
+  if (DEBUG) assert(code == ErrorCode.OK); // the run was checked to fit
+  return code;
+}
+
+/** Whether `root` points at an initialised heap; reads nothing outside memory. */
+export function isHeap(root: usize): bool {
+  let top = memoryTop();
+  if (!root || (root & (CB_ALIGN - 1)) || root >= top || top - root < CB_SIZE) return false;
+  return getMagic(root) == MAGIC;
+}
+
+// ── Statistics ───────────────────────────────────────────────────────────────────────────────
+
+/** Bytes in free blocks, from the list counts. */
+export function freeBytes(root: usize): usize {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  let sum: usize = 0;
+  for (let k: u32 = 0; k <= maxOrder; ++k) sum += <usize>getCount(root, k) << (minLog + k);
+  return sum;
+}
+
+/** Size of the largest free block, 0 if none. */
+export function largestFree(root: usize): usize {
+  let mask = getNonEmpty(root);
+  return mask ? sizeOf(31 - <u32>clz<u32>(mask), getMinLog(root)) : 0;
+}
+
+/** Writes the statistics record (layout.ts, "Statistics") to out, STATS_SIZE bytes. */
+export function statsInto(root: usize, out: usize): void {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  memory.fill(out, 0, STATS_SIZE);
+  setStat(out, 0, getTotal(root));
+  setStat(out, 1, getUsed(root));
+  setStat(out, 2, freeBytes(root));
+  setStat(out, 3, getMetaSize(root));
+  setStat(out, 4, largestFree(root));
+  setStat(out, 5, sizeOf(0, minLog));
+  setStat(out, 6, maxOrder);
+  setStat(out, 7, getRegionCount(root));
+  for (let c: u32 = 0; c < COUNTER_COUNT; ++c) setStat64(out, c, getCounter(root, c));
+  for (let k: u32 = 0; k <= maxOrder; ++k) setStatFree(out, k, getCount(root, k));
+}

@@ -1,0 +1,171 @@
+// as-buddy's AssemblyScript API: `import { BuddyHeap, ErrorCode } from "as-buddy/assembly"`.
+//
+// A BuddyHeap is its own control block: the object pointer *is* the heap's root, in the memory
+// it manages, so creating one allocates nothing from the module's own runtime. Every method
+// validates its input and answers misuse with an ErrorCode, leaving the heap unchanged.
+
+import * as core from "./heap";
+import { check as checkHeap } from "./check";
+import { ErrorCode, CheckFailure } from "./errors";
+import {
+  DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, STATS_SIZE, COUNTER_COUNT, Counter,
+  getLastError, setLastError, getCheckDetail, getMinLog, getMaxOrder, getStat, getStat64,
+  getStatFree,
+} from "./layout";
+
+export { ErrorCode, CheckFailure, errorMessage } from "./errors";
+export { Counter, CB_SIZE, STATS_SIZE, MAX_REGIONS, DEFAULT_DEFER } from "./layout";
+
+/** Use the largest maximum order the minimum block allows (largest block 2 GiB). */
+export const AUTO_ORDER: i32 = -1;
+
+let lastInitError: u32 = ErrorCode.OK;
+const statsScratch = memory.data(<i32>STATS_SIZE, 16);
+
+/** A snapshot of a heap's statistics. Bytes are exact; counters count since init. */
+export class HeapStats {
+  /** Bytes in all regions (the control block excluded). */
+  totalBytes: usize = 0;
+  /** Bytes in blocks handed out (block sizes, not requested sizes). */
+  usedBytes: usize = 0;
+  /** Bytes in free blocks. totalBytes = usedBytes + freeBytes + metaBytes. */
+  freeBytes: usize = 0;
+  /** Bytes of the metadata run (bitmaps), inside the regions. */
+  metaBytes: usize = 0;
+  /** The largest free block, 0 if none (more may appear after coalesce()). */
+  largestFree: usize = 0;
+  minBlock: usize = 0;
+  maxOrder: u32 = 0;
+  regionCount: u32 = 0;
+  allocs: u64 = 0;
+  frees: u64 = 0;
+  splits: u64 = 0;
+  merges: u64 = 0;
+  failedAllocs: u64 = 0;
+  rejectedFrees: u64 = 0;
+  grows: u64 = 0;
+  inPlaceReallocs: u64 = 0;
+  /** Free blocks of each order 0..maxOrder. */
+  freeBlocks: StaticArray<u32> = new StaticArray<u32>(32);
+}
+
+@final @unmanaged
+export class BuddyHeap {
+  /** Why the last BuddyHeap.init returned null. */
+  static get initError(): ErrorCode { return <ErrorCode>lastInitError; }
+
+  /** Initialises a heap over [base, base + size) of linear memory: the control block at base
+   *  (rounded up to 16), then the first region with its metadata. base and size may be
+   *  anything; nothing outside the range is read or written.
+   *  - minBlock: the smallest block, a power of two from 8 to 65536 (default 16).
+   *  - maxOrder: largest block = minBlock << maxOrder, at most 2^31 (default: that).
+   *  - growPages: if > 0, the heap grows with memory.grow, when it ends at the top of memory,
+   *    until memory has this many pages (at most 65535).
+   *  - deferLimit: free-list length below which frees skip coalescing (0: always coalesce).
+   *  Returns null, with BuddyHeap.initError set, on a bad region or configuration. */
+  static init(
+    base: usize, size: usize, minBlock: u32 = 1 << DEFAULT_MIN_LOG, maxOrder: i32 = AUTO_ORDER,
+    growPages: u32 = 0, deferLimit: u32 = DEFAULT_DEFER,
+  ): BuddyHeap | null {
+    if (!minBlock || (minBlock & (minBlock - 1))) { lastInitError = ErrorCode.BAD_CONFIG; return null; }
+    let minLog = <u32>ctz<u32>(minBlock);
+    let order: u32 = maxOrder < 0 ? (minLog <= MAX_SIZE_LOG ? MAX_SIZE_LOG - minLog : 0) : <u32>maxOrder;
+    let code = core.init(base, size, minLog, order, growPages, deferLimit);
+    lastInitError = code;
+    if (code) return null;
+    return changetype<BuddyHeap>(core.rootOf(base));
+  }
+
+  /** The heap whose root is at `root` (as returned by `root` earlier), or null. */
+  static at(root: usize): BuddyHeap | null {
+    return core.isHeap(root) ? changetype<BuddyHeap>(root) : null;
+  }
+
+  /** The address of the control block. */
+  get root(): usize { return changetype<usize>(this); }
+  get minBlock(): usize { return <usize>1 << getMinLog(this.root); }
+  get maxOrder(): u32 { return getMaxOrder(this.root); }
+  get maxBlock(): usize { return <usize>1 << (getMinLog(this.root) + getMaxOrder(this.root)); }
+  /** The error of the last call that failed (not reset by successes). */
+  get lastError(): ErrorCode { return core.isHeap(this.root) ? <ErrorCode>getLastError(this.root) : ErrorCode.NOT_INITIALIZED; }
+  /** Which invariant the last failing check() found broken. */
+  get checkDetail(): CheckFailure { return core.isHeap(this.root) ? <CheckFailure>getCheckDetail(this.root) : CheckFailure.NONE; }
+
+  /** A block of at least `size` bytes, aligned to its own (power-of-two) size; 0 on failure. */
+  alloc(size: usize): usize {
+    return core.isHeap(this.root) ? core.allocAligned(this.root, size, 0) : 0;
+  }
+  /** A block of at least `size` bytes aligned to `align` (a power of two up to maxBlock). */
+  allocAligned(size: usize, align: usize): usize {
+    return core.isHeap(this.root) ? core.allocAligned(this.root, size, align) : 0;
+  }
+  /** alloc, with the `size` bytes zeroed. */
+  allocZeroed(size: usize, align: usize = 0): usize {
+    return core.isHeap(this.root) ? core.allocZeroed(this.root, size, align) : 0;
+  }
+  /** free without a size. */
+  free(ptr: usize): ErrorCode {
+    return core.isHeap(this.root) ? <ErrorCode>core.free(this.root, ptr) : ErrorCode.NOT_INITIALIZED;
+  }
+  /** Sized free: size and align as allocated (or as last realloc'd). */
+  dealloc(ptr: usize, size: usize, align: usize = 0): ErrorCode {
+    return core.isHeap(this.root) ? <ErrorCode>core.dealloc(this.root, ptr, size, align) : ErrorCode.NOT_INITIALIZED;
+  }
+  /** Resizes in place when it can (shrink, or grow into free buddies), else moves. 0 on failure,
+   *  and then ptr is still valid and unchanged. */
+  realloc(ptr: usize, size: usize): usize {
+    return core.isHeap(this.root) ? core.realloc(this.root, ptr, size) : 0;
+  }
+  /** The block size behind ptr, or 0 (with lastError) if ptr is not a live block. */
+  usableSize(ptr: usize): usize {
+    return core.isHeap(this.root) ? core.usableSize(this.root, ptr) : 0;
+  }
+  /** Adds [base, base + size) of linear memory; adjacent regions coalesce across the seam. */
+  addRegion(base: usize, size: usize): ErrorCode {
+    return core.isHeap(this.root) ? <ErrorCode>core.addRegion(this.root, base, size) : ErrorCode.NOT_INITIALIZED;
+  }
+  /** Merges every free buddy pair that deferred coalescing left; returns the merge count. */
+  coalesce(): u32 {
+    return core.isHeap(this.root) ? core.coalesce(this.root) : 0;
+  }
+  /** Verifies every invariant; OK, or CORRUPT with checkDetail saying which. */
+  check(): ErrorCode {
+    return core.isHeap(this.root) ? <ErrorCode>checkHeap(this.root) : ErrorCode.NOT_INITIALIZED;
+  }
+  /** Fills `out` (or a new HeapStats) with the heap's statistics. */
+  stats(out: HeapStats = new HeapStats()): HeapStats {
+    if (!core.isHeap(this.root)) return out;
+    core.statsInto(this.root, statsScratch);
+    out.totalBytes = getStat(statsScratch, 0);
+    out.usedBytes = getStat(statsScratch, 1);
+    out.freeBytes = getStat(statsScratch, 2);
+    out.metaBytes = getStat(statsScratch, 3);
+    out.largestFree = getStat(statsScratch, 4);
+    out.minBlock = getStat(statsScratch, 5);
+    out.maxOrder = <u32>getStat(statsScratch, 6);
+    out.regionCount = <u32>getStat(statsScratch, 7);
+    out.allocs = getStat64(statsScratch, Counter.ALLOCS);
+    out.frees = getStat64(statsScratch, Counter.FREES);
+    out.splits = getStat64(statsScratch, Counter.SPLITS);
+    out.merges = getStat64(statsScratch, Counter.MERGES);
+    out.failedAllocs = getStat64(statsScratch, Counter.FAILED_ALLOCS);
+    out.rejectedFrees = getStat64(statsScratch, Counter.REJECTED_FREES);
+    out.grows = getStat64(statsScratch, Counter.GROWS);
+    out.inPlaceReallocs = getStat64(statsScratch, Counter.IN_PLACE_REALLOCS);
+    for (let k: u32 = 0; k < 32; ++k) unchecked(out.freeBlocks[k] = getStatFree(statsScratch, k));
+    return out;
+  }
+  /** Writes the raw statistics record (layout.ts) to `out`, STATS_SIZE bytes. */
+  statsInto(out: usize): ErrorCode {
+    if (!core.isHeap(this.root)) return ErrorCode.NOT_INITIALIZED;
+    core.statsInto(this.root, out);
+    return ErrorCode.OK;
+  }
+  /** alloc without input checks: size must be 1..maxBlock. 0 only when out of memory. */
+  allocUnchecked(size: usize): usize { return core.allocUnchecked(this.root, size); }
+  /** free without checks: ptr must be a live block of this heap. */
+  freeUnchecked(ptr: usize): void { core.freeUnchecked(this.root, ptr); }
+}
+
+// Referenced so the compiler keeps the names in the .d.ts of users.
+export const STATS_COUNTERS: u32 = COUNTER_COUNT;

@@ -1,0 +1,383 @@
+// as-buddy memory layout: every constant, diagram and raw accessor of the allocator lives here.
+// No other file calls load/store with a literal offset.
+//
+// Vocabulary
+//   unit       the minimum block, MIN = 1 << minLog bytes (16 by default: wasm32's max_align_t).
+//   order k    a block of order k is MIN << k bytes and starts at an address that is a multiple
+//              of its size (natural alignment, in absolute linear-memory addresses).
+//   node       the slot (k, p) of the implicit buddy tree: the aligned range [p, p + size(k)).
+//   leaf       a node that is a block: it is not split, and its parent is (or it is a top node).
+//   top node   a node of the maximum order; it has no parent and is never merged further.
+//   phantom    a leaf outside every region: never free, never handed out, only there so that
+//              the tree of a partly covered top node is well formed.
+//
+// ╒═══════════════════ Buddy tree cheat-sheet (addresses, MIN = 16) ═══════════════════╕
+//   size(k)        = MIN << k                      order 2 = 64 bytes
+//   buddyOf(p, k)  = p ^ size(k)                   buddy of 0x1040 at order 2 is 0x1000,
+//                                                   and of 0x1000 it is 0x1040
+//   parentOf(p, k) = p & ~size(k)                  the order-3 parent of both is 0x1000
+//   node index     = p >> (minLog + k)             0x1040 at order 2 is node 65
+// ╘═════════════════════════════════════════════════════════════════════════════════════╛
+
+import { ErrorCode } from "./errors";
+
+// ── Configuration limits ─────────────────────────────────────────────────────────────────────
+
+/** Free blocks hold two u32 links, so the minimum block is at least 8 bytes. */
+// @ts-ignore: decorator
+@inline export const MIN_LOG_LOWEST: u32 = 3;
+/** 64 KiB minimum blocks are the largest that make sense (a wasm page). */
+// @ts-ignore: decorator
+@inline export const MIN_LOG_HIGHEST: u32 = 16;
+/** Orders are tracked in a u32 bitmap, and sizes in u32: minLog + maxOrder <= 31. */
+// @ts-ignore: decorator
+@inline export const MAX_SIZE_LOG: u32 = 31;
+/** Default minimum block: 16 bytes, wasm32's max_align_t (v128). */
+// @ts-ignore: decorator
+@inline export const DEFAULT_MIN_LOG: u32 = 4;
+/** Default free-list length below which a free skips coalescing (see heap.ts, "Deferred coalescing"). */
+// @ts-ignore: decorator
+@inline export const DEFAULT_DEFER: u32 = 16;
+/** Regions are few in practice: adjacent ones merge into one entry. */
+// @ts-ignore: decorator
+@inline export const MAX_REGIONS: u32 = 16;
+/** wasm32 addresses are u32: the last page of a 4 GiB memory is never managed, so that
+ *  every region end fits in a u32. */
+// @ts-ignore: decorator
+@inline export const ADDRESS_LIMIT: usize = 0xFFFF0000;
+// @ts-ignore: decorator
+@inline export const PAGE_LOG: u32 = 16;
+// @ts-ignore: decorator
+@inline export const MAX_PAGES: u32 = 65535;
+/** "BUDY" in little-endian ASCII: marks an initialised control block. */
+// @ts-ignore: decorator
+@inline export const MAGIC: u32 = 0x59445542;
+
+// ── Control block ────────────────────────────────────────────────────────────────────────────
+//
+// The heap is a pointer to this block ("root"), 16-byte aligned, placed at the start of the
+// first region it was given and never part of any region. All state lives here or in the
+// metadata run, none in globals, so several heaps can coexist and threads can share one.
+//
+// ╒══════════════════════ Control block (u32 words unless noted) ══════════════════════╕
+//   0 magic        4 minLog       8 maxOrder    12 flags
+//  16 nonEmpty    20 lastError   24 deferLimit  28 regionCount
+//  32 spanLo      36 spanHi      40 capHi       44 metaPtr
+//  48 metaSize    52 growPages   56 usedBytes   60 totalBytes
+//  64 freeBase    68 checkDetail 72 (reserved)  76 (reserved)
+//  80 u64 counters: allocs, frees, splits, merges, failedAllocs, rejectedFrees, grows,
+//                   inPlaceReallocs                                            (80..143)
+// 144 heads[32]   first free block of each order, 0 when empty                 (144..271)
+// 272 counts[32]  free blocks in each list                                    (272..399)
+// 400 splitBase[32] biased base address of each order's split bitmap          (400..527)
+// 528 regions[16] (start, end) pairs, sorted by start, never adjacent         (528..655)
+// ╘═════════════════════════════════════════════════════════════════════════════════════╛
+//   nonEmpty   bit k set iff heads[k] != 0, so the smallest usable order is one ctz away.
+//   span       [spanLo, spanHi) covers every region; the metadata has room up to capHi.
+//   freeBase / splitBase: base pointers pre-biased by the span start, so that the word holding
+//              node n is simply base + (n >> 5) * 4 (see "Bitmaps" below).
+
+// @ts-ignore: decorator
+@inline const CB_MAGIC: usize = 0;
+// @ts-ignore: decorator
+@inline const CB_MIN_LOG: usize = 4;
+// @ts-ignore: decorator
+@inline const CB_MAX_ORDER: usize = 8;
+// @ts-ignore: decorator
+@inline const CB_FLAGS: usize = 12;
+// @ts-ignore: decorator
+@inline const CB_NONEMPTY: usize = 16;
+// @ts-ignore: decorator
+@inline const CB_LAST_ERROR: usize = 20;
+// @ts-ignore: decorator
+@inline const CB_DEFER: usize = 24;
+// @ts-ignore: decorator
+@inline const CB_REGION_COUNT: usize = 28;
+// @ts-ignore: decorator
+@inline const CB_SPAN_LO: usize = 32;
+// @ts-ignore: decorator
+@inline const CB_SPAN_HI: usize = 36;
+// @ts-ignore: decorator
+@inline const CB_CAP_HI: usize = 40;
+// @ts-ignore: decorator
+@inline const CB_META_PTR: usize = 44;
+// @ts-ignore: decorator
+@inline const CB_META_SIZE: usize = 48;
+// @ts-ignore: decorator
+@inline const CB_GROW_PAGES: usize = 52;
+// @ts-ignore: decorator
+@inline const CB_USED: usize = 56;
+// @ts-ignore: decorator
+@inline const CB_TOTAL: usize = 60;
+// @ts-ignore: decorator
+@inline const CB_FREE_BASE: usize = 64;
+// @ts-ignore: decorator
+@inline const CB_CHECK_DETAIL: usize = 68;
+// @ts-ignore: decorator
+@inline const CB_COUNTERS: usize = 80;
+// @ts-ignore: decorator
+@inline const CB_HEADS: usize = 144;
+// @ts-ignore: decorator
+@inline const CB_COUNTS: usize = 272;
+// @ts-ignore: decorator
+@inline const CB_SPLIT_BASE: usize = 400;
+// @ts-ignore: decorator
+@inline const CB_REGIONS: usize = 528;
+/** Size of the control block, a multiple of 16. */
+// @ts-ignore: decorator
+@inline export const CB_SIZE: usize = 656;
+/** The control block is 16-byte aligned. */
+// @ts-ignore: decorator
+@inline export const CB_ALIGN: usize = 16;
+
+/** Counters, in the order they are stored (index into the u64 array at CB_COUNTERS). */
+export enum Counter {
+  ALLOCS = 0,
+  FREES = 1,
+  SPLITS = 2,
+  MERGES = 3,
+  FAILED_ALLOCS = 4,
+  REJECTED_FREES = 5,
+  GROWS = 6,
+  IN_PLACE_REALLOCS = 7,
+}
+// @ts-ignore: decorator
+@inline export const COUNTER_COUNT: u32 = 8;
+
+/** flags bit: the heap grows with memory.grow when it ends at the top of memory. */
+// @ts-ignore: decorator
+@inline export const FLAG_GROWABLE: u32 = 1;
+
+// @ts-ignore: decorator
+@inline export function getMagic(root: usize): u32 { return load<u32>(root, CB_MAGIC); }
+// @ts-ignore: decorator
+@inline export function setMagic(root: usize, v: u32): void { store<u32>(root, v, CB_MAGIC); }
+// @ts-ignore: decorator
+@inline export function getMinLog(root: usize): u32 { return load<u32>(root, CB_MIN_LOG); }
+// @ts-ignore: decorator
+@inline export function setMinLog(root: usize, v: u32): void { store<u32>(root, v, CB_MIN_LOG); }
+// @ts-ignore: decorator
+@inline export function getMaxOrder(root: usize): u32 { return load<u32>(root, CB_MAX_ORDER); }
+// @ts-ignore: decorator
+@inline export function setMaxOrder(root: usize, v: u32): void { store<u32>(root, v, CB_MAX_ORDER); }
+// @ts-ignore: decorator
+@inline export function getFlags(root: usize): u32 { return load<u32>(root, CB_FLAGS); }
+// @ts-ignore: decorator
+@inline export function setFlags(root: usize, v: u32): void { store<u32>(root, v, CB_FLAGS); }
+// @ts-ignore: decorator
+@inline export function getNonEmpty(root: usize): u32 { return load<u32>(root, CB_NONEMPTY); }
+// @ts-ignore: decorator
+@inline export function setNonEmpty(root: usize, v: u32): void { store<u32>(root, v, CB_NONEMPTY); }
+// @ts-ignore: decorator
+@inline export function getLastError(root: usize): u32 { return load<u32>(root, CB_LAST_ERROR); }
+// @ts-ignore: decorator
+@inline export function setLastError(root: usize, v: u32): void { store<u32>(root, v, CB_LAST_ERROR); }
+// @ts-ignore: decorator
+@inline export function getDefer(root: usize): u32 { return load<u32>(root, CB_DEFER); }
+// @ts-ignore: decorator
+@inline export function setDefer(root: usize, v: u32): void { store<u32>(root, v, CB_DEFER); }
+// @ts-ignore: decorator
+@inline export function getRegionCount(root: usize): u32 { return load<u32>(root, CB_REGION_COUNT); }
+// @ts-ignore: decorator
+@inline export function setRegionCount(root: usize, v: u32): void { store<u32>(root, v, CB_REGION_COUNT); }
+// @ts-ignore: decorator
+@inline export function getSpanLo(root: usize): usize { return load<u32>(root, CB_SPAN_LO); }
+// @ts-ignore: decorator
+@inline export function setSpanLo(root: usize, v: usize): void { store<u32>(root, v, CB_SPAN_LO); }
+// @ts-ignore: decorator
+@inline export function getSpanHi(root: usize): usize { return load<u32>(root, CB_SPAN_HI); }
+// @ts-ignore: decorator
+@inline export function setSpanHi(root: usize, v: usize): void { store<u32>(root, v, CB_SPAN_HI); }
+// @ts-ignore: decorator
+@inline export function getCapHi(root: usize): usize { return load<u32>(root, CB_CAP_HI); }
+// @ts-ignore: decorator
+@inline export function setCapHi(root: usize, v: usize): void { store<u32>(root, v, CB_CAP_HI); }
+// @ts-ignore: decorator
+@inline export function getMetaPtr(root: usize): usize { return load<u32>(root, CB_META_PTR); }
+// @ts-ignore: decorator
+@inline export function setMetaPtr(root: usize, v: usize): void { store<u32>(root, v, CB_META_PTR); }
+// @ts-ignore: decorator
+@inline export function getMetaSize(root: usize): usize { return load<u32>(root, CB_META_SIZE); }
+// @ts-ignore: decorator
+@inline export function setMetaSize(root: usize, v: usize): void { store<u32>(root, v, CB_META_SIZE); }
+// @ts-ignore: decorator
+@inline export function getGrowPages(root: usize): u32 { return load<u32>(root, CB_GROW_PAGES); }
+// @ts-ignore: decorator
+@inline export function setGrowPages(root: usize, v: u32): void { store<u32>(root, v, CB_GROW_PAGES); }
+// @ts-ignore: decorator
+@inline export function getUsed(root: usize): usize { return load<u32>(root, CB_USED); }
+// @ts-ignore: decorator
+@inline export function setUsed(root: usize, v: usize): void { store<u32>(root, v, CB_USED); }
+// @ts-ignore: decorator
+@inline export function getTotal(root: usize): usize { return load<u32>(root, CB_TOTAL); }
+// @ts-ignore: decorator
+@inline export function setTotal(root: usize, v: usize): void { store<u32>(root, v, CB_TOTAL); }
+// @ts-ignore: decorator
+@inline export function getFreeBase(root: usize): usize { return load<u32>(root, CB_FREE_BASE); }
+// @ts-ignore: decorator
+@inline export function setFreeBase(root: usize, v: usize): void { store<u32>(root, v, CB_FREE_BASE); }
+// @ts-ignore: decorator
+@inline export function getCheckDetail(root: usize): u32 { return load<u32>(root, CB_CHECK_DETAIL); }
+// @ts-ignore: decorator
+@inline export function setCheckDetail(root: usize, v: u32): void { store<u32>(root, v, CB_CHECK_DETAIL); }
+
+// @ts-ignore: decorator
+@inline export function getCounter(root: usize, c: u32): u64 { return load<u64>(root + (<usize>c << 3), CB_COUNTERS); }
+// @ts-ignore: decorator
+@inline export function bumpCounter(root: usize, c: u32): void {
+  let p = root + (<usize>c << 3);
+  store<u64>(p, load<u64>(p, CB_COUNTERS) + 1, CB_COUNTERS);
+}
+
+// @ts-ignore: decorator
+@inline export function getHead(root: usize, k: u32): usize { return load<u32>(root + (<usize>k << 2), CB_HEADS); }
+// @ts-ignore: decorator
+@inline export function setHead(root: usize, k: u32, v: usize): void { store<u32>(root + (<usize>k << 2), v, CB_HEADS); }
+// @ts-ignore: decorator
+@inline export function getCount(root: usize, k: u32): u32 { return load<u32>(root + (<usize>k << 2), CB_COUNTS); }
+// @ts-ignore: decorator
+@inline export function setCount(root: usize, k: u32, v: u32): void { store<u32>(root + (<usize>k << 2), v, CB_COUNTS); }
+// @ts-ignore: decorator
+@inline export function getSplitBase(root: usize, k: u32): usize { return load<u32>(root + (<usize>k << 2), CB_SPLIT_BASE); }
+// @ts-ignore: decorator
+@inline export function setSplitBase(root: usize, k: u32, v: usize): void { store<u32>(root + (<usize>k << 2), v, CB_SPLIT_BASE); }
+// @ts-ignore: decorator
+@inline export function getRegionStart(root: usize, i: u32): usize { return load<u32>(root + (<usize>i << 3), CB_REGIONS); }
+// @ts-ignore: decorator
+@inline export function getRegionEnd(root: usize, i: u32): usize { return load<u32>(root + (<usize>i << 3), CB_REGIONS + 4); }
+// @ts-ignore: decorator
+@inline export function setRegion(root: usize, i: u32, start: usize, end: usize): void {
+  let p = root + (<usize>i << 3);
+  store<u32>(p, start, CB_REGIONS);
+  store<u32>(p, end, CB_REGIONS + 4);
+}
+
+// ── Free blocks ──────────────────────────────────────────────────────────────────────────────
+//
+// A free block carries its list links in its first 8 bytes; an allocated block carries nothing
+// (no header: a 4 KiB request takes exactly a 4 KiB block aligned to 4 KiB).
+//
+// ╒═══════════ Free block ═══════════╕
+//   0 next   u32, 0 ends the list
+//   4 prev   u32, 0 at the list head
+//   8 ...    unused up to size(k)
+// ╘══════════════════════════════════╛
+
+// @ts-ignore: decorator
+@inline export function getNext(block: usize): usize { return load<u32>(block, 0); }
+// @ts-ignore: decorator
+@inline export function setNext(block: usize, v: usize): void { store<u32>(block, v, 0); }
+// @ts-ignore: decorator
+@inline export function getPrev(block: usize): usize { return load<u32>(block, 4); }
+// @ts-ignore: decorator
+@inline export function setPrev(block: usize, v: usize): void { store<u32>(block, v, 4); }
+
+// ── Bitmaps (the metadata run) ───────────────────────────────────────────────────────────────
+//
+// Two kinds of bits, both indexed by absolute node number, so they need no per-region offsets
+// and a block's buddy across a region seam is found like any other:
+//   free bit   one per unit: set iff a free block starts at that unit.
+//   split bit  one per node of orders 1..maxOrder: set iff the node is split into two children.
+// A node is a leaf iff it is not split and its parent is (or it is a top node); a leaf is free
+// iff its free bit is set, otherwise it is allocated (or a phantom, outside every region).
+// Cost: units + units/2 + units/4 + ... = 2 bits per unit, 1/64 of the span with 16-byte units.
+//
+// ╒═══════════ Metadata run (u32 words) ═══════════╕
+//   free bits     words for orders 0 (units)
+//   split bits 1  words for order-1 nodes
+//   split bits 2  ...
+//   split bits M  words for top nodes (maxOrder)
+// ╘═════════════════════════════════════════════════╛
+// Each order's words cover [spanLo, capHi). Word w of order k holds nodes 32w .. 32w+31; the
+// first word is the one holding node spanLo >> (minLog + k). The base stored in the control block
+// is biased by that first word, so the word of node n is at base + (n >> 5 << 2) with no
+// subtraction (u32 arithmetic wraps, the sum is exact).
+
+/** Bytes of bitmap words order k needs to cover [lo, hi) (hi > lo). */
+// @ts-ignore: decorator
+@inline export function bitmapBytes(lo: usize, hi: usize, shift: u32): usize {
+  return ((((hi - 1) >> shift) >> 5) - ((lo >> shift) >> 5) + 1) << 2;
+}
+
+/** Bytes of the whole metadata run that covers [lo, hi). */
+export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32): usize {
+  let bytes: usize = 0;
+  for (let k: u32 = 0; k <= maxOrder; ++k) bytes += bitmapBytes(lo, hi, minLog + k);
+  return bytes;
+}
+
+/** Biased base pointer for a bitmap of shift `shift` that starts at `at` and covers from `lo`. */
+// @ts-ignore: decorator
+@inline export function biasedBase(at: usize, lo: usize, shift: u32): usize {
+  return at - (((lo >> shift) >> 5) << 2);
+}
+
+// @ts-ignore: decorator
+@inline export function testBit(base: usize, n: usize): bool {
+  return ((load<u32>(base + ((n >> 5) << 2)) >>> <u32>(n & 31)) & 1) != 0;
+}
+// @ts-ignore: decorator
+@inline export function setBit(base: usize, n: usize): void {
+  let w = base + ((n >> 5) << 2);
+  store<u32>(w, load<u32>(w) | (<u32>1 << <u32>(n & 31)));
+}
+// @ts-ignore: decorator
+@inline export function clearBit(base: usize, n: usize): void {
+  let w = base + ((n >> 5) << 2);
+  store<u32>(w, load<u32>(w) & ~(<u32>1 << <u32>(n & 31)));
+}
+
+// ── Orders ───────────────────────────────────────────────────────────────────────────────────
+
+/** The order of the smallest block that holds `size` bytes (size >= 1). With MIN = 16:
+ *  1..16 -> 0, 17..32 -> 1, 4096 -> 8. */
+// @ts-ignore: decorator
+@inline export function orderOf(size: usize, minLog: u32): u32 {
+  let bits = <u32>(32 - clz<u32>(<u32>(size - 1))); // ceil(log2(size)), 0 for size 1
+  return bits > minLog ? bits - minLog : 0;
+}
+/** The buddy of the block at p of order k: 0x1040 <-> 0x1000 at order 2 (64 B). */
+// @ts-ignore: decorator
+@inline export function buddyOf(p: usize, k: u32, minLog: u32): usize {
+  return p ^ (<usize>1 << (minLog + k));
+}
+/** The start of the order-(k+1) parent of the block at p of order k: 0x1040 -> 0x1000. */
+// @ts-ignore: decorator
+@inline export function parentOf(p: usize, k: u32, minLog: u32): usize {
+  return p & ~(<usize>1 << (minLog + k));
+}
+
+// ── Statistics record ────────────────────────────────────────────────────────────────────────
+//
+// What statsInto() writes, and what the C module's buddy_stats() points at (bindings read it).
+// ╒══════════════════════════ Statistics (STATS_SIZE = 224 bytes) ═══════════════════════════╕
+//   0 totalBytes     4 usedBytes      8 freeBytes     12 metaBytes       (u32, bytes)
+//  16 largestFree   20 minBlock      24 maxOrder      28 regionCount
+//  32 u64 counters in Counter order: allocs, frees, splits, merges, failedAllocs,
+//     rejectedFrees, grows, inPlaceReallocs                                   (32..95)
+//  96 freeBlocks[32] u32: free blocks of each order                           (96..223)
+// ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
+//   totalBytes = usedBytes + freeBytes + metaBytes (check() verifies it).
+
+// @ts-ignore: decorator
+@inline export const STATS_SIZE: usize = 224;
+// @ts-ignore: decorator
+@inline const ST_COUNTERS: usize = 32;
+// @ts-ignore: decorator
+@inline const ST_FREE_BLOCKS: usize = 96;
+
+// @ts-ignore: decorator
+@inline export function setStat(out: usize, i: u32, v: usize): void { store<u32>(out + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline export function getStat(out: usize, i: u32): usize { return load<u32>(out + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function setStat64(out: usize, c: u32, v: u64): void { store<u64>(out + (<usize>c << 3), v, ST_COUNTERS); }
+// @ts-ignore: decorator
+@inline export function getStat64(out: usize, c: u32): u64 { return load<u64>(out + (<usize>c << 3), ST_COUNTERS); }
+// @ts-ignore: decorator
+@inline export function setStatFree(out: usize, k: u32, v: u32): void { store<u32>(out + (<usize>k << 2), v, ST_FREE_BLOCKS); }
+// @ts-ignore: decorator
+@inline export function getStatFree(out: usize, k: u32): u32 { return load<u32>(out + (<usize>k << 2), ST_FREE_BLOCKS); }
+
+/** Re-exported so entry files need only this module for layout and codes. */
+export { ErrorCode };
