@@ -555,8 +555,8 @@ function insertRegion(root: usize, a: usize, b: usize): void {
 }
 
 /** Adds [a, b) (MIN-aligned, validated, disjoint from the heap) to the heap. When the span
- *  outgrows the metadata, a new run is taken from the new region itself if it fits there, else
- *  from the heap; the old run is freed after the switch. Returns OK, TOO_MANY_REGIONS or
+ *  outgrows the metadata, a new run is taken from the heap if it has room, else from the new
+ *  region's start; the old run is freed after the switch. Returns OK, TOO_MANY_REGIONS or
  *  OUT_OF_MEMORY, in which case nothing changed. */
 function addRange(root: usize, a: usize, b: usize): u32 {
   if (!regionFits(root, a, b)) return ErrorCode.TOO_MANY_REGIONS;
@@ -568,13 +568,13 @@ function addRange(root: usize, a: usize, b: usize): u32 {
   if (a < lo || b > getCapHi(root)) {
     let cap = capacityFor(root, newLo, newHi);
     let bytes = runBytes(root, newLo, cap);
-    let at: usize;
-    if (bytes <= b - a) {
+    // From the heap first, so that the new region is carved whole (and coalesces across its
+    // seams as it would without metadata); from the new region's start if the heap is full.
+    let at = allocRun(root, bytes);
+    if (!at) {
+      if (bytes > b - a) return ErrorCode.OUT_OF_MEMORY;
       at = a;
       freeFrom = a + bytes;
-    } else {
-      at = allocRun(root, bytes);
-      if (!at) return ErrorCode.OUT_OF_MEMORY;
     }
     let oldMeta = getMetaPtr(root);
     let oldBytes = getMetaSize(root);
@@ -630,7 +630,7 @@ export function addRegion(root: usize, base: usize, size: usize): u32 {
 // ── Growth ───────────────────────────────────────────────────────────────────────────────────
 
 /** Whether growing memory by `pages` from `top` makes a free block of `size` bytes: the new
- *  range must hold any new metadata run (placed at its start) and then an aligned block. */
+ *  range must hold any new metadata run (at its start, the worst case) and an aligned block. */
 function growthFits(root: usize, top: usize, pages: u32, size: usize): bool {
   let newTop = top + (<usize>pages << PAGE_LOG);
   let meta: usize = 0;

@@ -1,0 +1,49 @@
+// `npm test`: builds every module, runs the AssemblyScript specs (as-pect) and the Node tests,
+// and ends with one line CI reads: "N passed, N failed". Exits non-zero if anything failed.
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+
+const node = process.execPath;
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
+let passed = 0;
+let failed = 0;
+
+function step(name, args, parse) {
+  console.log(`\n== ${name}`);
+  const r = spawnSync(node, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+  const out = strip((r.stdout || "") + (r.stderr || ""));
+  process.stdout.write(out);
+  const counts = parse(out);
+  if (!counts) {
+    console.log(`${name}: no test summary found (exit ${r.status})`);
+    failed += 1;
+    return;
+  }
+  passed += counts.pass;
+  failed += counts.fail;
+  if (r.status !== 0 && counts.fail === 0) failed += 1; // a crash after the last test still fails
+}
+
+const build = spawnSync(node, ["scripts/build.js"], { stdio: "inherit" });
+if (build.status !== 0) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+
+step("AssemblyScript specs (as-pect)", [
+  "node_modules/@as-pect/cli/bin/asp.js", "--config", "tests/as-pect.config.js",
+  "--as-config", "tests/as-pect.asconfig.json", "--no-logo",
+], (out) => {
+  const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(out);
+  return m && { pass: Number(m[1]), fail: Number(m[2]) - Number(m[1]) };
+});
+
+const files = readdirSync("tests").filter((f) => f.endsWith(".test.js")).map((f) => `tests/${f}`);
+step("Node tests", ["--test", "--test-reporter=spec", ...files], (out) => {
+  const p = /ℹ pass (\d+)/.exec(out);
+  const f = /ℹ fail (\d+)/.exec(out);
+  return p && f && { pass: Number(p[1]), fail: Number(f[1]) };
+});
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

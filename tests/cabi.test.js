@@ -1,0 +1,177 @@
+// The C-ABI module (build/as-buddy.wasm) under C's contracts, growth, and misuse.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { load, stats, state, ErrorCode, BUILDS } from "./support.js";
+
+for (const build of ["release", "debug"]) {
+  describe(`C module (${build})`, () => {
+    test("imports nothing and exports its memory and the C names", () => {
+      const mod = new WebAssembly.Module(readFileSync(BUILDS[build]));
+      assert.deepEqual(WebAssembly.Module.imports(mod), []);
+      const names = WebAssembly.Module.exports(mod).map((x) => x.name);
+      for (const n of ["memory", "malloc", "free", "calloc", "realloc", "aligned_alloc", "malloc_usable_size",
+        "buddy_init", "buddy_last_error", "buddy_check", "buddy_stats", "buddy_dealloc", "buddy_add_region"]) {
+        assert.ok(names.includes(n), `exports ${n}`);
+      }
+    });
+
+    test("malloc returns 16-byte aligned, disjoint blocks from __heap_base up", () => {
+      const e = load(build);
+      const seen = [];
+      for (const size of [1, 15, 16, 17, 100, 4096, 5000, 65536]) {
+        const p = e.malloc(size) >>> 0;
+        assert.notEqual(p, 0, `malloc(${size})`);
+        assert.equal(p % 16, 0, `malloc(${size}) is 16-byte aligned`);
+        assert.ok(p > e.buddy_root() >>> 0, "above the control block");
+        const usable = e.malloc_usable_size(p) >>> 0;
+        assert.ok(usable >= size && usable < 2 * Math.max(size, 16), `usable ${usable} for ${size}`);
+        for (const [q, n] of seen) assert.ok(p + usable <= q || q + n <= p, "blocks do not overlap");
+        seen.push([p, usable]);
+      }
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+    });
+
+    test("malloc(0) returns a unique block and free(0) does nothing", () => {
+      const e = load(build);
+      const a = e.malloc(0) >>> 0;
+      const b = e.malloc(0) >>> 0;
+      assert.ok(a && b && a !== b);
+      const before = state(e);
+      e.free(0);
+      assert.deepEqual(state(e), before);
+      assert.equal(stats(e).rejectedFrees, 0, "free(0) is not an error");
+    });
+
+    test("calloc zeroes, and rejects a count * size overflow", () => {
+      const e = load(build);
+      const p = e.malloc(4096) >>> 0;
+      new Uint8Array(e.memory.buffer, p, 4096).fill(0xee);
+      e.free(p);
+      const q = e.calloc(64, 64) >>> 0;
+      assert.equal(q, p, "the dirty block comes back");
+      assert.ok(new Uint8Array(e.memory.buffer, q, 4096).every((x) => x === 0));
+      const before = state(e);
+      assert.equal(e.calloc(0x10000, 0x10001), 0);
+      assert.equal(e.buddy_last_error(), ErrorCode.TOO_LARGE);
+      assert.deepEqual(state(e), before);
+    });
+
+    test("realloc keeps contents across moves; realloc(p, 0) frees; realloc(0, n) allocates", () => {
+      const e = load(build);
+      let p = e.realloc(0, 10) >>> 0;
+      assert.notEqual(p, 0);
+      new Uint8Array(e.memory.buffer, p, 10).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      const blocker = e.malloc(16) >>> 0; // p's buddy: growth must move
+      p = e.realloc(p, 3000) >>> 0;
+      assert.deepEqual([...new Uint8Array(e.memory.buffer, p, 10)], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.equal(e.realloc(p, 0), 0);
+      assert.equal(e.malloc_usable_size(p), 0, "freed");
+      e.free(blocker);
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+    });
+
+    test("aligned_alloc honours any power-of-two alignment and rejects others", () => {
+      const e = load(build);
+      for (const align of [16, 64, 4096, 65536, 1 << 20]) {
+        const p = e.aligned_alloc(align, 24) >>> 0;
+        assert.equal(p % align, 0, `aligned to ${align}`);
+        assert.equal(e.malloc_usable_size(p), 32, "not inflated by the alignment");
+      }
+      const before = state(e);
+      assert.equal(e.aligned_alloc(24, 24), 0);
+      assert.equal(e.buddy_last_error(), ErrorCode.BAD_ALIGN);
+      assert.equal(e.aligned_alloc(0, 24), 0);
+      assert.equal(e.buddy_last_error(), ErrorCode.BAD_ALIGN);
+      assert.deepEqual(state(e), before);
+    });
+
+    test("bad pointers are rejected without harm", () => {
+      const e = load(build);
+      const p = e.malloc(256) >>> 0;
+      const q = e.malloc(64) >>> 0;
+      e.free(q);
+      const before = state(e);
+      const cases = [
+        [p + 16, ErrorCode.NOT_BLOCK_START], [p + 3, ErrorCode.NOT_BLOCK_START], [q, ErrorCode.DOUBLE_FREE],
+        [8, ErrorCode.NOT_IN_HEAP], [0xfffffff0, ErrorCode.NOT_IN_HEAP], [e.buddy_root() >>> 0, ErrorCode.NOT_IN_HEAP],
+      ];
+      for (const [ptr, code] of cases) {
+        e.free(ptr);
+        assert.equal(e.buddy_last_error(), code, `free(${ptr})`);
+        assert.equal(e.realloc(ptr, 32), 0, `realloc(${ptr})`);
+        assert.equal(e.malloc_usable_size(ptr), 0, `malloc_usable_size(${ptr})`);
+      }
+      assert.equal(e.buddy_dealloc(p, 100, 16), ErrorCode.SIZE_MISMATCH);
+      assert.deepEqual(state(e), before);
+      assert.equal(stats(e).rejectedFrees, 2 * cases.length + 1);
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+      assert.equal(e.buddy_dealloc(p, 256, 16), ErrorCode.OK);
+    });
+
+    test("buddy_init configures before first use, and only then", () => {
+      const e = load(build);
+      assert.equal(e.buddy_init(24, 20, 100, 0), ErrorCode.BAD_CONFIG, "min block not a power of two");
+      assert.equal(e.buddy_init(8, 20, 100, 0), ErrorCode.BAD_CONFIG, "below the C alignment");
+      assert.equal(e.buddy_init(16, 28, 100, 0), ErrorCode.BAD_CONFIG, "largest block above 2^31");
+      assert.equal(e.buddy_init(16, 12, 100, 0), ErrorCode.OK);
+      assert.equal(stats(e).maxOrder, 12);
+      assert.equal(e.malloc((16 << 12) + 1), 0);
+      assert.equal(e.buddy_last_error(), ErrorCode.TOO_LARGE);
+      assert.equal(e.buddy_init(16, 12, 100, 0), ErrorCode.ALREADY_INITIALIZED);
+    });
+
+    test("grows memory on demand, and up to its page limit only", () => {
+      const e = load(build);
+      assert.equal(e.buddy_init(16, 27, 40, 0), ErrorCode.OK);
+      const pages0 = e.memory.buffer.byteLength / 65536;
+      const blocks = [];
+      for (let p; (p = e.malloc(65536) >>> 0); ) blocks.push(p);
+      assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+      const s = stats(e);
+      assert.ok(s.grows > 0, "it grew");
+      assert.ok(e.memory.buffer.byteLength / 65536 <= 40, "within the limit");
+      assert.ok(blocks.length >= 40 - pages0 - 4, `${blocks.length} blocks of 64 KiB`);
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+      for (const p of blocks) e.free(p);
+      assert.equal(stats(e).usedBytes, 0);
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+    });
+
+    test("a heap with a limit of 0 pages never grows", () => {
+      const e = load(build);
+      assert.equal(e.buddy_init(16, 27, 0, 0), ErrorCode.OK);
+      const bytes = e.memory.buffer.byteLength;
+      while (e.malloc(4096)) {}
+      assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+      assert.equal(e.memory.buffer.byteLength, bytes);
+      assert.equal(stats(e).grows, 0);
+    });
+  });
+}
+
+test("growth stops cleanly where memory.grow fails (module maximum 32 pages)", () => {
+  const e = load("limited");
+  const blocks = [];
+  for (let p; (p = e.malloc(16384) >>> 0); ) blocks.push(p);
+  assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+  assert.equal(e.memory.buffer.byteLength, 32 * 65536, "memory reached the module's maximum");
+  assert.ok(blocks.length * 16384 > 24 * 65536, `${blocks.length} blocks filled most of it`);
+  let small = 0;
+  while (e.malloc(16)) small++;
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+  for (const p of blocks) e.free(p);
+  e.buddy_coalesce();
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+  assert.ok(e.malloc(16384), "freed memory is usable again");
+});
+
+test("memory grown by the heap is a region it can use across the old top", () => {
+  const e = load("release");
+  const pages0 = e.memory.buffer.byteLength / 65536;
+  const p = e.malloc(8 << 20) >>> 0; // larger than all initial memory
+  assert.notEqual(p, 0);
+  assert.ok(e.memory.buffer.byteLength / 65536 > pages0);
+  assert.equal(stats(e).regionCount, 1, "grown memory joins the one region");
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});

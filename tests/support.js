@@ -1,0 +1,53 @@
+// Shared helpers of the Node tests: load a build of the C-ABI module, read its statistics
+// record, and a seeded PRNG whose seed the tests print when they fail.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const BUILDS = {
+  release: fileURLToPath(new URL("../build/as-buddy.wasm", import.meta.url)),
+  debug: fileURLToPath(new URL("../build/as-buddy.debug.wasm", import.meta.url)),
+  limited: fileURLToPath(new URL("../build/test/as-buddy.limited.wasm", import.meta.url)),
+};
+
+export { ErrorCode } from "../bindings/errors.js";
+
+const modules = new Map();
+/** A fresh instance of a build (compiled once per file). */
+export function load(build = "release") {
+  let mod = modules.get(build);
+  if (!mod) modules.set(build, (mod = new WebAssembly.Module(readFileSync(BUILDS[build]))));
+  return new WebAssembly.Instance(mod, {}).exports;
+}
+
+/** The statistics record of README "Statistics", decoded. */
+export function stats(e) {
+  const at = e.buddy_stats() >>> 0;
+  const u32 = new Uint32Array(e.memory.buffer, at, 56);
+  const u64 = new BigUint64Array(e.memory.buffer, at + 32, 8);
+  const n = (i) => Number(u64[i]);
+  return {
+    totalBytes: u32[0], usedBytes: u32[1], freeBytes: u32[2], metaBytes: u32[3],
+    largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7],
+    allocs: n(0), frees: n(1), splits: n(2), merges: n(3), failedAllocs: n(4),
+    rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
+    freeBlocks: Array.from(u32.subarray(24, 24 + 32)),
+  };
+}
+
+/** The part of the statistics a rejected call must not change (failure counters excluded). */
+export function state(e) {
+  const { failedAllocs, rejectedFrees, ...rest } = stats(e);
+  return rest;
+}
+
+/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
