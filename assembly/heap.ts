@@ -295,12 +295,15 @@ export function allocZeroed(root: usize, size: usize, align: usize): usize {
 }
 
 /** The fast path without checks, buddyalloc-style: `size` must be 1..largest block. Still
- *  returns 0 when memory runs out, but records nothing. */
+ *  returns 0 when memory runs out, but records no error. */
 export function allocUnchecked(root: usize, size: usize): usize {
   let minLog = getMinLog(root);
   let k = orderOf(size, minLog);
   let p = takeBlock(root, k, k, true);
-  if (p) setUsed(root, getUsed(root) + sizeOf(k, minLog));
+  if (p) {
+    setUsed(root, getUsed(root) + sizeOf(k, minLog));
+    bumpCounter(root, Counter.ALLOCS);
+  }
   return p;
 }
 
@@ -363,6 +366,7 @@ export function freeUnchecked(root: usize, p: usize): void {
   let minLog = getMinLog(root);
   let k = leafOrder(root, p);
   setUsed(root, getUsed(root) - sizeOf(k, minLog));
+  bumpCounter(root, Counter.FREES);
   release(root, p, k, minLog);
 }
 

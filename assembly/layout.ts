@@ -347,6 +347,24 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32):
   return p & ~(<usize>1 << (minLog + k));
 }
 
+// ── Runtime blocks (assembly/runtime) ────────────────────────────────────────────────────────
+//
+// AssemblyScript's GC and standard library need, for every block the runtime hands out, a
+// 16-byte aligned pointer with the usable size ("mmInfo", low 2 bits flags, 0 here) in the u32
+// just before it. A buddy block starts 16-aligned, so the runtime gives out block + 16:
+//
+// ╒═══════════ Runtime block (order k, size(k) >= 32 bytes) ═══════════╕
+//    0  unused (12 bytes)
+//   12  mmInfo  u32 = size(k) - 16, the usable size
+//   16  ptr ─►  payload (for a GC object: gcInfo, gcInfo2, rtId, rtSize, then data)
+// ╘═════════════════════════════════════════════════════════════════════╛
+
+/** Bytes between a runtime block's start and the pointer handed out. */
+// @ts-ignore: decorator
+@inline export const RT_HEADER: usize = 16;
+// @ts-ignore: decorator
+@inline export function setRtUsable(block: usize, v: usize): void { store<u32>(block, v, 12); }
+
 // ── Statistics record ────────────────────────────────────────────────────────────────────────
 //
 // What statsInto() writes, and what the C module's buddy_stats() points at (bindings read it).
