@@ -8,9 +8,9 @@ const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
 let passed = 0;
 let failed = 0;
 
-function step(name, args, parse) {
+function step(name, args, parse, env = process.env) {
   console.log(`\n== ${name}`);
-  const r = spawnSync(node, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+  const r = spawnSync(node, args, { encoding: "utf8", maxBuffer: 1 << 28, env });
   const out = strip((r.stdout || "") + (r.stderr || ""));
   process.stdout.write(out);
   const counts = parse(out);
@@ -38,12 +38,29 @@ step("AssemblyScript specs (as-pect)", [
   return m && { pass: Number(m[1]), fail: Number(m[2]) - Number(m[1]) };
 });
 
-const files = readdirSync("tests").filter((f) => f.endsWith(".test.js")).map((f) => `tests/${f}`);
-step("Node tests", ["--test", "--test-reporter=spec", ...files], (out) => {
+const nodeSummary = (out) => {
   const p = /ℹ pass (\d+)/.exec(out);
   const f = /ℹ fail (\d+)/.exec(out);
   return p && f && { pass: Number(p[1]), fail: Number(f[1]) };
-});
+};
+const files = readdirSync("tests").filter((f) => f.endsWith(".test.js")).map((f) => `tests/${f}`);
+step("Node tests", ["--test", "--test-reporter=spec", ...files], nodeSummary);
+
+// AS_LATEST=1 (CI sets it): users install the newest AssemblyScript 0.28.x, so the runtimes
+// and the library they compile must build and pass on it too, not only on the pinned one.
+if (process.env.AS_LATEST) {
+  const prefix = "build/aslatest";
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const inst = spawnSync(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, "assemblyscript@0.28"], { stdio: "inherit" });
+  if (inst.status !== 0) {
+    console.log("could not install the latest AssemblyScript 0.28.x");
+    failed += 1;
+  } else {
+    const asc = `${process.cwd()}/${prefix}/node_modules/assemblyscript/dist/asc.js`;
+    step("Runtime tests on the latest AssemblyScript 0.28.x", ["--test", "--test-reporter=spec", "tests/runtime.test.js"],
+      nodeSummary, { ...process.env, AS_ASC: asc });
+  }
+}
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -5,7 +5,10 @@ import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
+// AS_ASC=<path to dist/asc.js> runs these tests with another AssemblyScript (scripts/test.js
+// does so with the newest 0.28.x when AS_LATEST=1, as CI does).
+const asc = (await import(process.env.AS_ASC ?? "assemblyscript/asc")).default;
+const { version } = await import(process.env.AS_ASC ? new URL("../package.json", `file://${process.env.AS_ASC}`).href : "assemblyscript/package.json", { with: { type: "json" } }).then((m) => m.default);
 
 const OUT = fileURLToPath(new URL("../build/test/runtime/", import.meta.url));
 const RUNTIMES = {
@@ -16,14 +19,14 @@ const RUNTIMES = {
 };
 
 /** Compiles tests/runtime/<program>.ts with a runtime and imports its ESM bindings. */
-async function build(program, runtime, extra = []) {
+async function build(program, runtime, extra = [], config = "tests/runtime/asconfig.json") {
   mkdirSync(OUT, { recursive: true });
-  const name = `${program}-${runtime}`;
+  const name = `${program}-${runtime ?? "asconfig"}-${version}`;
   const { error, stderr } = await asc.main([
-    `tests/runtime/${program}.ts`, "--runtime", RUNTIMES[runtime], "-o", `${OUT}${name}.wasm`,
-    "--bindings", "esm", "--exportRuntime", "-O2", ...extra,
+    `tests/runtime/${program}.ts`, ...(runtime ? ["--runtime", RUNTIMES[runtime]] : []),
+    "-o", `${OUT}${name}.wasm`, "--bindings", "esm", "--exportRuntime", "-O2", ...extra,
     // A config of their own: asc would otherwise read the project's asconfig.json (the C module).
-    "--config", "tests/runtime/asconfig.json",
+    "--config", config,
   ]);
   if (error) throw new Error(`${name}: ${error.message}\n${stderr}`);
   return import(`${OUT}${name}.js`);
@@ -117,4 +120,17 @@ describe("the stub runtime frees explicitly", () => {
   test("running out of memory aborts with a clear message", () => {
     assert.throws(() => m.exhaust(), /as-buddy: out of memory/);
   });
+});
+
+test(`one asconfig line switches a program to as-buddy (AssemblyScript ${version})`, async () => {
+  // tests/runtime/asconfig.switch.json: { "options": { "runtime": "./assembly/runtime/incremental" } }
+  const m = await build("gc", null, [], "tests/runtime/asconfig.switch.json");
+  m.__collect();
+  const baseline = m.used();
+  m.build(1000);
+  assert.ok(m.used() > baseline, "objects live on the as-buddy heap");
+  m.drop();
+  m.__collect();
+  assert.equal(m.used(), baseline);
+  assert.equal(m.check(), 0);
 });
