@@ -129,3 +129,64 @@ export function buddy_stats(): usize {
 export function buddy_root(): usize {
   return heap();
 }
+
+/** Batch alloc: reads `count` u32 sizes at `sizes` and writes the blocks (16-aligned, as
+ *  malloc) to `out`, which may be the same array. All or nothing: on the first failure the
+ *  blocks already taken are freed, and the error is returned (OK otherwise). One call from JS
+ *  instead of `count`. */
+export function buddy_alloc_many(sizes: usize, count: u32, out: usize): u32 {
+  let r = heap();
+  if (!r) return initError;
+  for (let i: u32 = 0; i < count; ++i) {
+    let p = core.allocAligned(r, load<u32>(sizes + (<usize>i << 2)), 0);
+    if (!p) {
+      let code = getLastError(r);
+      for (let j: u32 = 0; j < i; ++j) core.free(r, load<u32>(out + (<usize>j << 2)));
+      setLastError(r, code);
+      return code;
+    }
+    store<u32>(out + (<usize>i << 2), p);
+  }
+  return ErrorCode.OK;
+}
+
+/** Batch free of `count` u32 pointers at `ptrs`, in order. Stops at the first pointer that is
+ *  rejected (its error is buddy_last_error()) and returns how many were freed before it. */
+export function buddy_free_many(ptrs: usize, count: u32): u32 {
+  let r = heap();
+  if (!r) return 0;
+  for (let i: u32 = 0; i < count; ++i) {
+    let p = load<u32>(ptrs + (<usize>i << 2));
+    if (p && core.free(r, p)) return i;
+  }
+  return count;
+}
+
+// ── The core API under as-buddy names (what the TypeScript bindings call) ──────────────────
+// Unlike the C names: size 0 is ZERO_SIZE, realloc(p, 0) is an error that frees nothing, and
+// free reports its code.
+
+export function buddy_alloc(size: usize, align: usize): usize {
+  let r = heap();
+  return r ? core.allocAligned(r, size, align) : 0;
+}
+
+export function buddy_alloc_zeroed(size: usize, align: usize): usize {
+  let r = heap();
+  return r ? core.allocZeroed(r, size, align) : 0;
+}
+
+export function buddy_free(ptr: usize): u32 {
+  let r = heap();
+  return r ? core.free(r, ptr) : initError;
+}
+
+export function buddy_realloc(ptr: usize, size: usize): usize {
+  let r = heap();
+  return r ? core.realloc(r, ptr, size) : 0;
+}
+
+export function buddy_usable_size(ptr: usize): usize {
+  let r = heap();
+  return r ? core.usableSize(r, ptr) : 0;
+}

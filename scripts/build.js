@@ -1,9 +1,11 @@
-// Builds the C-ABI module: build/as-buddy.wasm (release), build/as-buddy.debug.wasm (internal
-// asserts on) and build/test/as-buddy.limited.wasm (release code, memory capped at 32 pages so
-// tests can reach the point where memory.grow fails). Targets are in asconfig.json.
+// Builds the C-ABI module: build/as-buddy.wasm (release, with asc's raw bindings beside it),
+// build/as-buddy.debug.wasm (internal asserts on), build/test/as-buddy.limited.wasm (release
+// code, memory capped at 32 pages so tests reach the point where memory.grow fails) and
+// build/as-buddy.host.wasm (static data at 64 KiB: the first 64 KiB are left to a guest module
+// that shares the memory). Targets are in asconfig.json. Then the TypeScript bindings.
 import asc from "assemblyscript/asc";
 
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["release", "debug", "limited"];
+const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["release", "debug", "limited", "host"];
 for (const target of targets) {
   const { error, stderr } = await asc.main(["--config", "asconfig.json", "--target", target], {});
   if (error) {
@@ -12,4 +14,19 @@ for (const target of targets) {
     process.exit(1);
   }
   console.log(`built ${target}`);
+}
+
+// The TypeScript bindings (bindings/src -> bindings/dist, with .d.ts), type-checked strictly.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+if (!process.argv.slice(2).length) {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  for (const project of ["bindings/tsconfig.json", "tests/types/tsconfig.json"]) {
+    const r = spawnSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
+    if (r.status !== 0) {
+      console.error(`tsc -p ${project} failed`);
+      process.exit(1);
+    }
+  }
+  console.log("built bindings (and type-checked a strict consumer)");
 }

@@ -9,7 +9,7 @@ export const BUILDS = {
   limited: fileURLToPath(new URL("../build/test/as-buddy.limited.wasm", import.meta.url)),
 };
 
-export { ErrorCode } from "../bindings/errors.js";
+export { ErrorCode } from "../bindings/dist/index.js";
 
 const modules = new Map();
 /** A fresh instance of a build (compiled once per file). */

@@ -1,0 +1,87 @@
+// The core's error codes (assembly/errors.ts) for TypeScript, and the error the bindings throw.
+// The numbers and messages are ABI: a test compares them with the AssemblyScript source.
+
+/** Every way a call can fail. Numbers match the wasm module's codes. */
+export enum ErrorCode {
+  OK = 0,
+  OUT_OF_MEMORY = 1,
+  ZERO_SIZE = 2,
+  TOO_LARGE = 3,
+  BAD_ALIGN = 4,
+  NOT_IN_HEAP = 5,
+  NOT_BLOCK_START = 6,
+  DOUBLE_FREE = 7,
+  SIZE_MISMATCH = 8,
+  BAD_REGION = 9,
+  REGION_OVERLAP = 10,
+  BAD_CONFIG = 11,
+  NOT_INITIALIZED = 12,
+  TOO_MANY_REGIONS = 13,
+  ALREADY_INITIALIZED = 14,
+  CORRUPT = 15,
+}
+
+/** Which invariant check() found broken (the detail behind ErrorCode.CORRUPT). */
+export enum CheckFailure {
+  NONE = 0,
+  CONTROL_BLOCK = 1,
+  REGIONS = 2,
+  LIST_ENTRY = 3,
+  LIST_LINKS = 4,
+  NONEMPTY_BITMAP = 5,
+  BLOCK_BOUNDS = 6,
+  FREE_BITS = 7,
+  SPLIT_BITS = 8,
+  LIST_COUNTS = 9,
+  USED_BYTES = 10,
+  METADATA = 11,
+  UNMERGED_BUDDIES = 12,
+}
+
+const MESSAGES: Record<ErrorCode, string> = {
+  [ErrorCode.OK]: "ok",
+  [ErrorCode.OUT_OF_MEMORY]: "out of memory: no free block is large enough and the heap cannot grow",
+  [ErrorCode.ZERO_SIZE]: "size is zero",
+  [ErrorCode.TOO_LARGE]: "size is larger than the largest block of the heap",
+  [ErrorCode.BAD_ALIGN]: "alignment is not a power of two or exceeds the largest block",
+  [ErrorCode.NOT_IN_HEAP]: "pointer is outside every region of the heap",
+  [ErrorCode.NOT_BLOCK_START]: "pointer is not the start of an allocated block",
+  [ErrorCode.DOUBLE_FREE]: "block is already free (double free)",
+  [ErrorCode.SIZE_MISMATCH]: "size or alignment does not match the allocation",
+  [ErrorCode.BAD_REGION]: "region is empty, too small for its metadata, or outside linear memory",
+  [ErrorCode.REGION_OVERLAP]: "region overlaps the heap",
+  [ErrorCode.BAD_CONFIG]: "configuration value out of range",
+  [ErrorCode.NOT_INITIALIZED]: "not an initialised heap",
+  [ErrorCode.TOO_MANY_REGIONS]: "region table is full",
+  [ErrorCode.ALREADY_INITIALIZED]: "heap is already initialised",
+  [ErrorCode.CORRUPT]: "heap check failed: an invariant is broken",
+};
+
+/** The one-line description of a code, as the AssemblyScript errorMessage() gives it. */
+export function errorMessage(code: number): string {
+  return MESSAGES[code as ErrorCode] ?? "unknown error code";
+}
+
+/** The name of a code ("DOUBLE_FREE"), or "UNKNOWN(n)". */
+export function errorName(code: number): string {
+  return ErrorCode[code] ?? `UNKNOWN(${code})`;
+}
+
+/** What every failing BuddyHeap method throws. `code` is the core's code; the message names
+ *  the call, its arguments and what was wrong. */
+export class BuddyError extends Error {
+  override readonly name = "BuddyError";
+  constructor(
+    /** The core's error code. */
+    readonly code: ErrorCode,
+    /** The call that failed, with its arguments: "free(ptr=4096)". */
+    readonly call: string,
+    /** For CORRUPT: the broken invariant. */
+    readonly detail: CheckFailure = CheckFailure.NONE,
+    /** Overrides the standard message (argument checks made in JavaScript). */
+    why?: string,
+  ) {
+    super(`${call}: ${why ?? errorMessage(code)} [${errorName(code)}]` +
+      (detail ? ` (${CheckFailure[detail] ?? detail})` : ""));
+  }
+}

@@ -1,0 +1,342 @@
+// BuddyHeap: a typed class over the compiled C-ABI module (build/as-buddy.wasm) for Node and
+// browsers. It adds types, argument checks and errors; every allocation decision is the wasm
+// module's. asc's raw bindings (build/as-buddy.js) instantiate the module underneath.
+import { instantiate } from "../../build/as-buddy.js";
+import { BuddyError, CheckFailure, ErrorCode } from "./errors.js";
+
+/** The exports of the as-buddy module that the class uses. */
+export interface BuddyExports {
+  memory: WebAssembly.Memory;
+  buddy_init(minBlock: number, maxOrder: number, maxPages: number, deferLimit: number): number;
+  buddy_alloc(size: number, align: number): number;
+  buddy_alloc_zeroed(size: number, align: number): number;
+  buddy_free(ptr: number): number;
+  buddy_dealloc(ptr: number, size: number, align: number): number;
+  buddy_realloc(ptr: number, size: number): number;
+  buddy_usable_size(ptr: number): number;
+  buddy_add_region(base: number, size: number): number;
+  buddy_alloc_many(sizes: number, count: number, out: number): number;
+  buddy_free_many(ptrs: number, count: number): number;
+  buddy_coalesce(): number;
+  buddy_last_error(): number;
+  buddy_check(): number;
+  buddy_check_detail(): number;
+  buddy_stats(): number;
+  buddy_root(): number;
+}
+
+/** Where the module comes from: bytes, a compiled module, a fetch Response (or its promise),
+ *  or a URL (file: URLs are read with node:fs, others fetched). */
+export type WasmSource = BufferSource | WebAssembly.Module | Response | PromiseLike<Response> | URL | string;
+
+export interface BuddyHeapOptions {
+  /** Grow memory to this many pages before the heap is set up (the heap then starts that big). */
+  initialPages?: number;
+  /** The heap grows with memory.grow until memory has this many pages (0: never; default 65535). */
+  maxPages?: number;
+  /** Smallest block, a power of two >= 16 (default 16). */
+  minBlock?: number;
+  /** Largest block = minBlock << maxOrder, at most 2^31 (default 27, with minBlock 16). */
+  maxOrder?: number;
+  /** Free-list length below which frees skip coalescing (default 16; 0: always coalesce). */
+  deferLimit?: number;
+}
+
+/** A snapshot of the heap's statistics (README, "Statistics"). */
+export interface HeapStats {
+  totalBytes: number;
+  usedBytes: number;
+  freeBytes: number;
+  metaBytes: number;
+  largestFree: number;
+  minBlock: number;
+  maxOrder: number;
+  regionCount: number;
+  allocs: number;
+  frees: number;
+  splits: number;
+  merges: number;
+  failedAllocs: number;
+  rejectedFrees: number;
+  grows: number;
+  inPlaceReallocs: number;
+  /** Free blocks of each order 0..maxOrder. */
+  freeBlocks: number[];
+}
+
+type TypedArrayConstructor<T> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+/** The release module, shipped beside the bindings. */
+export const defaultWasmUrl = new URL("../../build/as-buddy.wasm", import.meta.url);
+
+async function compileResponse(response: Response | PromiseLike<Response>): Promise<WebAssembly.Module> {
+  const r = await response;
+  if (!r.ok) throw new Error(`as-buddy: fetching the module failed: ${r.status} ${r.statusText}`);
+  if (typeof WebAssembly.compileStreaming === "function" && r.headers.get("content-type") === "application/wasm") {
+    return WebAssembly.compileStreaming(r);
+  }
+  return WebAssembly.compile(await r.arrayBuffer());
+}
+
+async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source === "string" || source instanceof URL) {
+    const url = source instanceof URL ? source : new URL(source, globalThis.location?.href ?? `file://${process.cwd()}/`);
+    if (url.protocol === "file:") {
+      // Node only; the browser path never reaches this import.
+      const { readFile } = await import("node:fs/promises");
+      return WebAssembly.compile(await readFile(url));
+    }
+    return compileResponse(fetch(url));
+  }
+  if (typeof (source as PromiseLike<Response>).then === "function" || (typeof Response !== "undefined" && source instanceof Response)) {
+    return compileResponse(source as Response | PromiseLike<Response>);
+  }
+  return WebAssembly.compile(source as BufferSource);
+}
+
+const REQUIRED: (keyof BuddyExports)[] = [
+  "memory", "buddy_init", "buddy_alloc", "buddy_free", "buddy_realloc", "buddy_stats", "buddy_check",
+  "buddy_alloc_many", "buddy_free_many",
+];
+
+function describe(value: unknown): string {
+  return typeof value === "number" ? String(value) : typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+export class BuddyHeap {
+  /** The module's exports, for what the class does not wrap. Addresses come back signed from
+   *  the raw instance path: use `>>> 0`. */
+  readonly exports: BuddyExports;
+
+  private constructor(exports: BuddyExports) {
+    this.exports = exports;
+  }
+
+  /** Loads the module (by default the packaged release build) and sets up its heap. */
+  static async create(source: WasmSource | WebAssembly.Instance = defaultWasmUrl, options: BuddyHeapOptions = {}): Promise<BuddyHeap> {
+    if (source instanceof WebAssembly.Instance) return BuddyHeap.fromInstance(source, options);
+    const module = await compileSource(source);
+    const exports = (await instantiate(module, {})) as unknown as BuddyExports;
+    return BuddyHeap.setup(exports, options);
+  }
+
+  /** Wraps an already instantiated as-buddy module (for example one made by
+   *  @assemblyscript/loader). Options apply only if its heap has not been used yet. */
+  static fromInstance(instance: WebAssembly.Instance, options: BuddyHeapOptions = {}): BuddyHeap {
+    const exports = instance.exports as unknown as BuddyExports;
+    for (const name of REQUIRED) {
+      if (!(name in exports)) throw new TypeError(`as-buddy: the instance does not export ${name}: not an as-buddy module`);
+    }
+    return BuddyHeap.setup(exports, options);
+  }
+
+  private static setup(exports: BuddyExports, options: BuddyHeapOptions): BuddyHeap {
+    const heap = new BuddyHeap(exports);
+    const { initialPages, maxPages = 65535, minBlock = 16, maxOrder = 27, deferLimit = 16 } = options;
+    if (initialPages !== undefined) {
+      const pages = heap.checkU32("create", "initialPages", initialPages, ErrorCode.BAD_CONFIG);
+      const have = exports.memory.buffer.byteLength >>> 16;
+      if (pages > have && exports.memory.grow(pages - have) < 0) {
+        throw new BuddyError(ErrorCode.OUT_OF_MEMORY, `create(initialPages=${pages})`, CheckFailure.NONE, "memory cannot grow to initialPages");
+      }
+    }
+    if (Object.keys(options).length) {
+      const args = [minBlock, maxOrder, maxPages, deferLimit].map((v, i) =>
+        heap.checkU32("create", ["minBlock", "maxOrder", "maxPages", "deferLimit"][i], v, ErrorCode.BAD_CONFIG));
+      const code = exports.buddy_init(args[0], args[1], args[2], args[3]) >>> 0;
+      if (code) throw new BuddyError(code, `create(${JSON.stringify(options)})`);
+    }
+    return heap;
+  }
+
+  /** The module's memory. Typed-array views on it are detached whenever memory grows (any
+   *  alloc may grow it): make views after allocating, with bytes() or view(). */
+  get memory(): WebAssembly.Memory {
+    return this.exports.memory;
+  }
+
+  /** The code of the last failed call (not reset by successes). */
+  get lastError(): ErrorCode {
+    return this.exports.buddy_last_error() >>> 0;
+  }
+
+  private checkU32(op: string, name: string, value: unknown, code: ErrorCode): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new BuddyError(code, `${op}(${name}=${describe(value)})`, CheckFailure.NONE, `${name} must be an integer from 0 to 2^32-1`);
+    }
+    return value;
+  }
+
+  private fail(call: string): never {
+    throw new BuddyError(this.lastError, call);
+  }
+
+  // ── Allocation ─────────────────────────────────────────────────────────────────────────────
+
+  /** A block of at least `size` bytes, aligned to its power-of-two size. Throws BuddyError. */
+  alloc(size: number): number {
+    this.checkU32("alloc", "size", size, ErrorCode.TOO_LARGE);
+    return this.tryAlloc(size) || this.fail(`alloc(size=${size})`);
+  }
+  /** alloc without throwing: 0 on failure, the reason in lastError. Arguments are converted
+   *  to u32 the way wasm converts them (no checks in JavaScript). */
+  tryAlloc(size: number): number {
+    return this.exports.buddy_alloc(size, 0) >>> 0;
+  }
+
+  /** A block of at least `size` bytes at an address aligned to `align` (a power of two). */
+  allocAligned(size: number, align: number): number {
+    this.checkU32("allocAligned", "size", size, ErrorCode.TOO_LARGE);
+    this.checkU32("allocAligned", "align", align, ErrorCode.BAD_ALIGN);
+    return this.tryAllocAligned(size, align) || this.fail(`allocAligned(size=${size}, align=${align})`);
+  }
+  tryAllocAligned(size: number, align: number): number {
+    return this.exports.buddy_alloc(size, align) >>> 0;
+  }
+
+  /** alloc with the `size` bytes zeroed. */
+  allocZeroed(size: number, align = 0): number {
+    this.checkU32("allocZeroed", "size", size, ErrorCode.TOO_LARGE);
+    this.checkU32("allocZeroed", "align", align, ErrorCode.BAD_ALIGN);
+    return this.tryAllocZeroed(size, align) || this.fail(`allocZeroed(size=${size}, align=${align})`);
+  }
+  tryAllocZeroed(size: number, align = 0): number {
+    return this.exports.buddy_alloc_zeroed(size, align) >>> 0;
+  }
+
+  /** Frees a block. A bad pointer throws and changes nothing. */
+  free(ptr: number): void {
+    this.checkU32("free", "ptr", ptr, ErrorCode.NOT_IN_HEAP);
+    const code = this.tryFree(ptr);
+    if (code) throw new BuddyError(code, `free(ptr=${ptr})`);
+  }
+  tryFree(ptr: number): ErrorCode {
+    return this.exports.buddy_free(ptr) >>> 0;
+  }
+
+  /** Sized free: `size` and `align` as allocated (or as last realloc'd), checked. */
+  dealloc(ptr: number, size: number, align = 0): void {
+    this.checkU32("dealloc", "ptr", ptr, ErrorCode.NOT_IN_HEAP);
+    this.checkU32("dealloc", "size", size, ErrorCode.SIZE_MISMATCH);
+    this.checkU32("dealloc", "align", align, ErrorCode.SIZE_MISMATCH);
+    const code = this.tryDealloc(ptr, size, align);
+    if (code) throw new BuddyError(code, `dealloc(ptr=${ptr}, size=${size}, align=${align})`);
+  }
+  tryDealloc(ptr: number, size: number, align = 0): ErrorCode {
+    return this.exports.buddy_dealloc(ptr, size, align) >>> 0;
+  }
+
+  /** Resizes in place when the buddy allows, else moves (contents kept). On failure throws,
+   *  and `ptr` stays valid and unchanged. Size 0 is an error (use free). */
+  realloc(ptr: number, size: number): number {
+    this.checkU32("realloc", "ptr", ptr, ErrorCode.NOT_IN_HEAP);
+    this.checkU32("realloc", "size", size, ErrorCode.TOO_LARGE);
+    return this.tryRealloc(ptr, size) || this.fail(`realloc(ptr=${ptr}, size=${size})`);
+  }
+  tryRealloc(ptr: number, size: number): number {
+    return this.exports.buddy_realloc(ptr, size) >>> 0;
+  }
+
+  /** The block size behind a live pointer. */
+  usableSize(ptr: number): number {
+    this.checkU32("usableSize", "ptr", ptr, ErrorCode.NOT_IN_HEAP);
+    return this.exports.buddy_usable_size(ptr) >>> 0 || this.fail(`usableSize(ptr=${ptr})`);
+  }
+
+  /** Adds [base, base + size) of the module's memory (memory the heap does not manage yet,
+   *  e.g. grown by you) as another region. */
+  addRegion(base: number, size: number): void {
+    this.checkU32("addRegion", "base", base, ErrorCode.BAD_REGION);
+    this.checkU32("addRegion", "size", size, ErrorCode.BAD_REGION);
+    const code = this.exports.buddy_add_region(base, size) >>> 0;
+    if (code) throw new BuddyError(code, `addRegion(base=${base}, size=${size})`);
+  }
+
+  // ── Batches: one crossing of the JS/wasm boundary for many blocks ─────────────────────────
+
+  /** Allocates one block per size, all or nothing (on failure none is kept and it throws). */
+  allocMany(sizes: ArrayLike<number>): Uint32Array {
+    const n = sizes.length;
+    for (let i = 0; i < n; i++) this.checkU32("allocMany", `sizes[${i}]`, sizes[i], ErrorCode.TOO_LARGE);
+    if (n === 0) return new Uint32Array(0);
+    const scratch = this.exports.buddy_alloc(n * 4, 0) >>> 0;
+    if (!scratch) this.fail(`allocMany(${n} sizes)`);
+    new Uint32Array(this.memory.buffer, scratch, n).set(sizes);
+    const code = this.exports.buddy_alloc_many(scratch, n, scratch) >>> 0;
+    const out = code ? null : new Uint32Array(this.memory.buffer, scratch, n).slice();
+    this.exports.buddy_free(scratch);
+    if (!out) throw new BuddyError(code, `allocMany(${n} sizes)`);
+    return out;
+  }
+
+  /** Frees each pointer in order. A bad pointer throws, naming its index; those before it
+   *  are freed, those after it are not. */
+  freeMany(ptrs: ArrayLike<number>): void {
+    const n = ptrs.length;
+    for (let i = 0; i < n; i++) this.checkU32("freeMany", `ptrs[${i}]`, ptrs[i], ErrorCode.NOT_IN_HEAP);
+    if (n === 0) return;
+    const scratch = this.exports.buddy_alloc(n * 4, 0) >>> 0;
+    let freed: number;
+    let code: ErrorCode = ErrorCode.OK;
+    if (scratch) {
+      new Uint32Array(this.memory.buffer, scratch, n).set(ptrs);
+      freed = this.exports.buddy_free_many(scratch, n) >>> 0;
+      if (freed < n) code = this.lastError;
+      this.exports.buddy_free(scratch);
+    } else {
+      for (freed = 0; freed < n; freed++) if ((code = this.tryFree(ptrs[freed]))) break;
+    }
+    if (freed < n) throw new BuddyError(code, `freeMany(ptrs[${freed}]=${ptrs[freed]})`);
+  }
+
+  // ── Inspection ─────────────────────────────────────────────────────────────────────────────
+
+  /** Merges the free buddies deferred coalescing left; returns the number of merges. */
+  coalesce(): number {
+    return this.exports.buddy_coalesce() >>> 0;
+  }
+
+  /** Runs the heap checker; throws BuddyError(CORRUPT) naming the broken invariant. */
+  check(): void {
+    const code = this.exports.buddy_check() >>> 0;
+    if (code) throw new BuddyError(code, "check()", this.exports.buddy_check_detail() >>> 0);
+  }
+
+  stats(): HeapStats {
+    const at = this.exports.buddy_stats() >>> 0;
+    const u32 = new Uint32Array(this.memory.buffer, at, 56);
+    const u64 = new BigUint64Array(this.memory.buffer, at + 32, 8);
+    const n = (i: number) => Number(u64[i]);
+    return {
+      totalBytes: u32[0], usedBytes: u32[1], freeBytes: u32[2], metaBytes: u32[3],
+      largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7],
+      allocs: n(0), frees: n(1), splits: n(2), merges: n(3), failedAllocs: n(4),
+      rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
+      freeBlocks: Array.from(u32.subarray(24, 24 + u32[6] + 1)),
+    };
+  }
+
+  // ── Views ──────────────────────────────────────────────────────────────────────────────────
+
+  /** A fresh Uint8Array over [ptr, ptr + length). Valid until memory next grows. */
+  bytes(ptr: number, length: number): Uint8Array {
+    return this.view(Uint8Array, ptr, length);
+  }
+
+  /** A fresh typed array of `length` elements at ptr (which must be aligned to the element
+   *  size). Valid until memory next grows: make a new one after any allocation. */
+  view<T>(ctor: TypedArrayConstructor<T>, ptr: number, length: number): T {
+    this.checkU32("view", "ptr", ptr, ErrorCode.NOT_IN_HEAP);
+    this.checkU32("view", "length", length, ErrorCode.TOO_LARGE);
+    const size = ctor.BYTES_PER_ELEMENT;
+    if (ptr % size) throw new BuddyError(ErrorCode.BAD_ALIGN, `view(ptr=${ptr})`, CheckFailure.NONE, `ptr is not aligned to ${size} bytes`);
+    if (ptr + length * size > this.memory.buffer.byteLength) {
+      throw new BuddyError(ErrorCode.NOT_IN_HEAP, `view(ptr=${ptr}, length=${length})`, CheckFailure.NONE, "the view would extend past the end of memory");
+    }
+    return new ctor(this.memory.buffer, ptr, length);
+  }
+}

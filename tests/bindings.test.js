@@ -1,0 +1,197 @@
+// The TypeScript bindings (bindings/dist) over the release module.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import loader from "@assemblyscript/loader";
+import { BuddyHeap, BuddyError, ErrorCode, CheckFailure, defaultWasmUrl } from "../bindings/dist/index.js";
+
+const bytes = readFileSync(defaultWasmUrl);
+
+/** Asserts that fn throws a BuddyError with this code, and returns it. */
+function throwsBuddy(fn, code, messagePart) {
+  let error;
+  try { fn(); } catch (e) { error = e; }
+  assert.ok(error instanceof BuddyError, `expected a BuddyError, got ${error}`);
+  assert.equal(error.code, code, error.message);
+  if (messagePart) assert.ok(error.message.includes(messagePart), `"${error.message}" mentions ${messagePart}`);
+  return error;
+}
+
+describe("creating a heap", () => {
+  const sources = {
+    "the packaged module (default)": () => undefined,
+    "a file URL": () => defaultWasmUrl,
+    "a path string": () => "build/as-buddy.wasm",
+    "bytes": () => bytes,
+    "a WebAssembly.Module": () => new WebAssembly.Module(bytes),
+    "a Response": () => new Response(bytes, { headers: { "content-type": "application/wasm" } }),
+    "a promise of a Response without the wasm content type": () => Promise.resolve(new Response(bytes)),
+    "an instance": () => new WebAssembly.Instance(new WebAssembly.Module(bytes), {}),
+  };
+  for (const [name, source] of Object.entries(sources)) {
+    test(`from ${name}`, async () => {
+      const heap = await BuddyHeap.create(source());
+      const p = heap.alloc(100);
+      assert.equal(heap.usableSize(p), 128);
+      heap.free(p);
+      heap.check();
+    });
+  }
+
+  test("options set the configuration and the memory limits", async () => {
+    const heap = await BuddyHeap.create(undefined, { initialPages: 8, maxPages: 12, minBlock: 32, maxOrder: 10, deferLimit: 0 });
+    assert.ok(heap.memory.buffer.byteLength >= 8 * 65536, "initial pages");
+    const s = heap.stats();
+    assert.equal(s.minBlock, 32);
+    assert.equal(s.maxOrder, 10);
+    assert.equal(heap.usableSize(heap.alloc(1)), 32);
+    throwsBuddy(() => heap.alloc((32 << 10) + 1), ErrorCode.TOO_LARGE);
+    while (heap.tryAlloc(32 << 10)) { /* fill to the page limit */ }
+    assert.equal(heap.lastError, ErrorCode.OUT_OF_MEMORY);
+    assert.ok(heap.memory.buffer.byteLength <= 12 * 65536, "never beyond maxPages");
+  });
+
+  test("bad options throw BAD_CONFIG, and a non-as-buddy instance a TypeError", async () => {
+    await assert.rejects(BuddyHeap.create(undefined, { minBlock: 24 }), (e) => e instanceof BuddyError && e.code === ErrorCode.BAD_CONFIG);
+    await assert.rejects(BuddyHeap.create(undefined, { maxOrder: -1 }), (e) => e instanceof BuddyError && /maxOrder must be an integer/.test(e.message));
+    const other = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), {});
+    assert.throws(() => BuddyHeap.fromInstance(other), TypeError);
+  });
+});
+
+describe("methods and errors", async () => {
+  test("alloc, allocAligned, allocZeroed, realloc, dealloc, usableSize", async () => {
+    const heap = await BuddyHeap.create();
+    const a = heap.allocAligned(24, 4096);
+    assert.equal(a % 4096, 0);
+    assert.equal(heap.usableSize(a), 32);
+    const z = heap.allocZeroed(300);
+    assert.ok(heap.bytes(z, 300).every((x) => x === 0));
+    let r = heap.alloc(10);
+    heap.bytes(r, 10).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    r = heap.realloc(r, 5000);
+    assert.deepEqual([...heap.bytes(r, 10)], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    heap.dealloc(r, 5000);
+    heap.free(a);
+    heap.free(z);
+    assert.equal(heap.stats().usedBytes, 0);
+    heap.check();
+  });
+
+  test("failures throw BuddyError with the core's code and the call in the message, and change nothing", async () => {
+    const heap = await BuddyHeap.create();
+    const p = heap.alloc(64);
+    heap.free(p);
+    const before = heap.stats();
+    throwsBuddy(() => heap.free(p), ErrorCode.DOUBLE_FREE, `free(ptr=${p})`);
+    throwsBuddy(() => heap.free(p + 3), ErrorCode.NOT_BLOCK_START);
+    throwsBuddy(() => heap.free(16), ErrorCode.NOT_IN_HEAP);
+    throwsBuddy(() => heap.alloc(0), ErrorCode.ZERO_SIZE, "alloc(size=0)");
+    throwsBuddy(() => heap.allocAligned(8, 24), ErrorCode.BAD_ALIGN, "align=24");
+    throwsBuddy(() => heap.usableSize(p), ErrorCode.DOUBLE_FREE);
+    const q = heap.alloc(64);
+    throwsBuddy(() => heap.realloc(q, 0), ErrorCode.ZERO_SIZE);
+    assert.equal(heap.usableSize(q), 64, "realloc to 0 freed nothing");
+    throwsBuddy(() => heap.dealloc(q, 1000), ErrorCode.SIZE_MISMATCH);
+    throwsBuddy(() => heap.addRegion(q, 4096), ErrorCode.REGION_OVERLAP);
+    heap.free(q);
+    const after = heap.stats();
+    for (const key of ["usedBytes", "freeBytes", "totalBytes", "metaBytes", "allocs", "frees"]) {
+      assert.equal(after[key], before[key] + (key === "allocs" || key === "frees" ? 1 : 0), key);
+    }
+  });
+
+  test("JavaScript arguments are checked before they reach wasm", async () => {
+    const heap = await BuddyHeap.create();
+    for (const bad of [-1, 1.5, NaN, 2 ** 32, "16", null]) {
+      throwsBuddy(() => heap.alloc(bad), ErrorCode.TOO_LARGE, "size must be an integer");
+      throwsBuddy(() => heap.free(bad), ErrorCode.NOT_IN_HEAP, "ptr must be an integer");
+    }
+    assert.equal(heap.stats().allocs, 0);
+  });
+
+  test("try* variants return codes instead of throwing", async () => {
+    const heap = await BuddyHeap.create();
+    assert.equal(heap.tryAlloc(0), 0);
+    assert.equal(heap.lastError, ErrorCode.ZERO_SIZE);
+    const p = heap.tryAlloc(40);
+    assert.equal(heap.tryFree(p), ErrorCode.OK);
+    assert.equal(heap.tryFree(p), ErrorCode.DOUBLE_FREE);
+    assert.equal(heap.tryRealloc(p, 8), 0);
+    assert.equal(heap.lastError, ErrorCode.DOUBLE_FREE);
+    assert.equal(heap.tryDealloc(p, 40), ErrorCode.DOUBLE_FREE);
+    assert.equal(heap.tryAllocAligned(8, 3), 0);
+    assert.equal(heap.lastError, ErrorCode.BAD_ALIGN);
+  });
+
+  test("check() reports corruption with the broken invariant", async () => {
+    const heap = await BuddyHeap.create(undefined, { deferLimit: 16 });
+    const p = heap.alloc(64);
+    const q = heap.alloc(64);
+    heap.free(p);
+    heap.free(q); // deferred: both on the 64-byte list, q -> p
+    heap.check();
+    const next = heap.view(Uint32Array, q, 1);
+    const saved = next[0];
+    next[0] = q; // the list now points at itself
+    const e = throwsBuddy(() => heap.check(), ErrorCode.CORRUPT);
+    assert.equal(e.detail, CheckFailure.LIST_LINKS);
+    heap.view(Uint32Array, q, 1)[0] = saved;
+    heap.check();
+  });
+});
+
+describe("batches", () => {
+  test("allocMany and freeMany cross the boundary once for many blocks", async () => {
+    const heap = await BuddyHeap.create();
+    const sizes = Array.from({ length: 1000 }, (_, i) => 1 + (i * 37) % 3000);
+    const ptrs = heap.allocMany(sizes);
+    assert.equal(ptrs.length, 1000);
+    for (let i = 0; i < ptrs.length; i++) assert.ok(heap.usableSize(ptrs[i]) >= sizes[i]);
+    assert.equal(new Set(ptrs).size, 1000, "distinct blocks");
+    heap.freeMany(ptrs);
+    assert.equal(heap.stats().usedBytes, 0);
+    heap.check();
+  });
+
+  test("allocMany is all or nothing", async () => {
+    const heap = await BuddyHeap.create(undefined, { maxPages: 0 });
+    const used = heap.stats().usedBytes;
+    throwsBuddy(() => heap.allocMany([16, 32, 1 << 30]), ErrorCode.OUT_OF_MEMORY, "allocMany");
+    assert.equal(heap.stats().usedBytes, used, "the first two were given back");
+    heap.check();
+  });
+
+  test("freeMany stops at a bad pointer and names its index", async () => {
+    const heap = await BuddyHeap.create();
+    const [a, b, c] = heap.allocMany([16, 16, 16]);
+    throwsBuddy(() => heap.freeMany([a, a + 1, b]), ErrorCode.NOT_BLOCK_START, `ptrs[1]=${a + 1}`);
+    assert.equal(heap.tryFree(a), ErrorCode.DOUBLE_FREE, "a was freed before the bad one");
+    assert.equal(heap.usableSize(b), 16, "b was not");
+    heap.freeMany([b, c]);
+    heap.check();
+  });
+});
+
+test("views must be made again after memory grows", async () => {
+  const heap = await BuddyHeap.create();
+  const p = heap.alloc(16);
+  const old = heap.bytes(p, 16);
+  heap.alloc(1 << 24); // grows memory
+  assert.equal(old.byteLength, 0, "the old view is detached");
+  const fresh = heap.bytes(p, 16);
+  assert.equal(fresh.byteLength, 16);
+  assert.throws(() => heap.view(Float64Array, p + 4, 1), BuddyError, "misaligned view");
+  assert.throws(() => heap.bytes(heap.memory.buffer.byteLength - 8, 16), BuddyError, "past the end");
+});
+
+test("@assemblyscript/loader users: instantiate with the loader, then wrap or call directly", async () => {
+  const { instance, exports } = await loader.instantiate(bytes, {});
+  const p = exports.malloc(100) >>> 0;
+  assert.ok(p && p % 16 === 0);
+  const heap = BuddyHeap.fromInstance(instance);
+  assert.equal(heap.usableSize(p), 128, "the same heap behind both");
+  heap.free(p);
+  throwsBuddy(() => heap.free(p), ErrorCode.DOUBLE_FREE);
+  heap.check();
+});
