@@ -1,0 +1,323 @@
+// Model-based testing of the heap: random operation sequences (fast-check arbitraries) run
+// against the release module through the bindings, and against a simple reference model that
+// predicts every error code, the bytes in use, the counters and the regions. Used by
+// tests/property.test.js (a few hundred sequences in `npm test`) and scripts/fuzz.js (long runs).
+import { readFileSync } from "node:fs";
+import { BuddyHeap, ErrorCode, defaultWasmUrl } from "../bindings/dist/index.js";
+
+export const MIN_BLOCK = 16;
+export const MAX_ORDER = 16; // largest block 1 MiB
+export const MAX_BLOCK = MIN_BLOCK << MAX_ORDER;
+export const GROW_PAGES = 24; // the heap may grow memory to 1.5 MiB
+export const MEMORY_PAGES_CAP = 40; // regions added by hand stop here
+const CB_SIZE = 656;
+
+const wasm = new WebAssembly.Module(readFileSync(defaultWasmUrl));
+
+/** The operations, as fast-check arbitraries. */
+export function operations(fc) {
+  const size = fc.oneof(
+    { weight: 10, arbitrary: fc.integer({ min: 1, max: 256 }) },
+    { weight: 6, arbitrary: fc.integer({ min: 1, max: 8192 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 1, max: 400000 }) },
+    { weight: 1, arbitrary: fc.constantFrom(0, MAX_BLOCK, MAX_BLOCK + 1, 2 ** 32 - 1) },
+  );
+  const align = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 20 }).map((k) => 2 ** k) },
+    { weight: 1, arbitrary: fc.constantFrom(0, 3, 24, 2 ** 21, 2 ** 31) },
+  );
+  const target = fc.record({
+    kind: fc.constantFrom("live", "live", "live", "live", "live", "stale", "interior", "misaligned", "foreign", "null"),
+    index: fc.nat(),
+  });
+  return fc.oneof(
+    { weight: 30, arbitrary: fc.record({ op: fc.constant("alloc"), size }) },
+    { weight: 8, arbitrary: fc.record({ op: fc.constant("allocAligned"), size, align }) },
+    { weight: 24, arbitrary: fc.record({ op: fc.constant("free"), target }) },
+    { weight: 8, arbitrary: fc.record({ op: fc.constant("dealloc"), target, exact: fc.boolean() }) },
+    { weight: 14, arbitrary: fc.record({ op: fc.constant("realloc"), target, size }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant("addRegion"), pages: fc.integer({ min: 1, max: 3 }), bad: fc.constantFrom("none", "none", "overlap", "outside") }) },
+    { weight: 2, arbitrary: fc.constant({ op: "coalesce" }) },
+  );
+}
+
+/** Configurations: deferred or eager coalescing. */
+export function configurations(fc) {
+  return fc.record({ deferLimit: fc.constantFrom(0, 1, 16) });
+}
+
+const blockOf = (size) => Math.max(MIN_BLOCK, 2 ** Math.ceil(Math.log2(Math.max(size, 1))));
+const isPow2 = (x) => x > 0 && Number.isInteger(Math.log2(x));
+
+/** A fresh heap and its model. `step(op)` applies one operation and checks everything;
+ *  `coverage` counts what was exercised. Throws an Error describing the first divergence. */
+export function createHarness(config, coverage = newCoverage()) {
+  const instance = new WebAssembly.Instance(wasm, {});
+  const heap = BuddyHeap.fromInstance(instance, { minBlock: MIN_BLOCK, maxOrder: MAX_ORDER, maxPages: GROW_PAGES, deferLimit: config.deferLimit });
+  const root = heap.exports.buddy_root() >>> 0;
+  const model = {
+    live: new Map(), // ptr -> { size, block, tag }
+    stale: [],       // pointers freed at some point
+    regions: [[(root + CB_SIZE + 15) & ~15, heap.memory.buffer.byteLength]],
+    counters: { allocs: 0, frees: 0, failedAllocs: 0, rejectedFrees: 0 },
+    grows: 0,
+    memTop: 0, // top of memory when the model last looked
+  };
+  model.memTop = heap.memory.buffer.byteLength;
+  let tagSeq = 0;
+  let stepNo = 0;
+
+  const fail = (what) => { throw new Error(`step ${stepNo}: ${what}`); };
+  const expectEq = (got, want, what) => { if (got !== want) fail(`${what}: got ${got}, want ${want}`); };
+  const top = () => heap.memory.buffer.byteLength;
+  const inRegion = (p) => model.regions.some(([a, b]) => p >= a && p < b);
+
+  function addModelRegion(a, b) {
+    const r = model.regions;
+    const left = r.find((x) => x[1] === a);
+    const right = r.find((x) => x[0] === b);
+    if (left && right) { left[1] = right[1]; r.splice(r.indexOf(right), 1); }
+    else if (left) left[1] = b;
+    else if (right) right[0] = a;
+    else { r.push([a, b]); r.sort((x, y) => x[0] - y[0]); }
+  }
+
+  /** The error a free of a pointer that is not live must give (a set when two are possible). */
+  function expectedBadPointer(p) {
+    if (!inRegion(p)) return [ErrorCode.NOT_IN_HEAP];
+    if (p % MIN_BLOCK) return [ErrorCode.NOT_BLOCK_START];
+    for (const [q, b] of model.live) if (p > q && p < q + b.block) return [ErrorCode.NOT_BLOCK_START];
+    // Free memory (DOUBLE_FREE), or the metadata run, which the model does not track.
+    return [ErrorCode.DOUBLE_FREE, ErrorCode.NOT_BLOCK_START];
+  }
+
+  function resolve(target) {
+    const ptrs = [...model.live.keys()];
+    switch (target.kind) {
+      case "live": return ptrs.length ? ptrs[target.index % ptrs.length] : 0;
+      case "stale": return model.stale.length ? model.stale[target.index % model.stale.length] : 8;
+      case "interior": {
+        if (!ptrs.length) return 24;
+        const p = ptrs[target.index % ptrs.length];
+        const b = model.live.get(p).block;
+        return b > 16 ? p + 16 * (1 + (target.index % (b / 16 - 1))) : p + 8;
+      }
+      case "misaligned": return ptrs.length ? ptrs[target.index % ptrs.length] + 1 + (target.index % 15) : 17;
+      case "foreign": return [8, 1024, root, top() + 4096, 0xfffffff0][target.index % 5];
+      default: return 0;
+    }
+  }
+
+  function fill(p, size, tag) {
+    heap.bytes(p, size).fill(tag);
+  }
+  function verifyBlock(p) {
+    const b = model.live.get(p);
+    const bytes = heap.bytes(p, b.size);
+    for (let i = 0; i < b.size; i += 1 + (i >> 5)) if (bytes[i] !== b.tag) fail(`contents of ${p} (size ${b.size}) damaged at +${i}`);
+  }
+
+  /** Growth by the heap itself adds [old top, new top) to its last region. */
+  function syncGrowth() {
+    const grows = heap.stats().grows;
+    if (grows !== model.grows) {
+      model.grows = grows;
+      addModelRegion(model.memTop, top());
+      model.memTop = top();
+      coverage.grows++;
+    }
+  }
+
+  function placeNew(p, size, align) {
+    syncGrowth();
+    const block = blockOf(size);
+    if (p % Math.max(block, align || 1)) fail(`block ${p} of ${block} bytes not aligned to ${Math.max(block, align)}`);
+    if (!model.regions.some(([a, b]) => p >= a && p + block <= b)) fail(`block ${p}+${block} outside the regions`);
+    for (const [q, b] of model.live) if (p < q + b.block && q < p + block) fail(`block ${p}+${block} overlaps ${q}+${b.block}`);
+    const tag = 1 + (tagSeq++ % 255);
+    model.live.set(p, { size, block, tag });
+    fill(p, size, tag);
+    coverage.maxLive = Math.max(coverage.maxLive, model.live.size);
+  }
+
+  function allocExpectation(size, align) {
+    if (size === 0) return ErrorCode.ZERO_SIZE;
+    if (size > MAX_BLOCK) return ErrorCode.TOO_LARGE;
+    if (align !== 0 && (!isPow2(align) || align > MAX_BLOCK)) return ErrorCode.BAD_ALIGN;
+    return ErrorCode.OK;
+  }
+
+  function checkOutOfMemory(size, align) {
+    const need = Math.max(blockOf(size), align);
+    const s = heap.stats();
+    if (s.largestFree >= need) fail(`out of memory for ${need} bytes with a ${s.largestFree}-byte block free`);
+  }
+
+  function record(code) {
+    coverage.codes[code] = (coverage.codes[code] ?? 0) + 1;
+  }
+
+  const ops = {
+    alloc({ size }) { return ops.allocAligned({ size, align: 0 }); },
+    allocAligned({ size, align }) {
+      const want = allocExpectation(size, align);
+      const p = heap.tryAllocAligned(size, align);
+      const code = p ? ErrorCode.OK : heap.lastError;
+      record(code);
+      if (want !== ErrorCode.OK) {
+        expectEq(code, want, `alloc(${size}, ${align}) error`);
+        model.counters.failedAllocs++;
+        return;
+      }
+      if (!p) {
+        expectEq(code, ErrorCode.OUT_OF_MEMORY, `alloc(${size}, ${align}) error`);
+        checkOutOfMemory(size, align);
+        model.counters.failedAllocs++;
+        return;
+      }
+      model.counters.allocs++;
+      placeNew(p, size, align);
+      expectEq(heap.usableSize(p), blockOf(size), `usableSize after alloc(${size})`);
+    },
+    free({ target }) {
+      const p = resolve(target);
+      if (model.live.has(p)) verifyBlock(p); // before: a free block holds its list links
+      const code = heap.tryFree(p);
+      record(code);
+      if (model.live.has(p)) {
+        expectEq(code, ErrorCode.OK, `free(${p}) of a live block`);
+        model.live.delete(p);
+        model.stale.push(p);
+        model.counters.frees++;
+      } else {
+        const want = expectedBadPointer(p);
+        if (!want.includes(code)) fail(`free(${p}) of a ${target.kind} pointer: got ${code}, want ${want}`);
+        model.counters.rejectedFrees++;
+      }
+    },
+    dealloc({ target, exact }) {
+      const p = resolve(target);
+      const b = model.live.get(p);
+      const size = b ? (exact ? b.size : b.block > MIN_BLOCK ? b.block / 2 : b.block * 2 + 1) : 64; // wrong: an order below, else above
+      if (b) verifyBlock(p);
+      const code = heap.tryDealloc(p, size, 0);
+      record(code);
+      if (b && exact) {
+        expectEq(code, ErrorCode.OK, `dealloc(${p}, ${size})`);
+        model.live.delete(p);
+        model.stale.push(p);
+        model.counters.frees++;
+      } else if (b) {
+        expectEq(code, ErrorCode.SIZE_MISMATCH, `dealloc(${p}, wrong size ${size})`);
+        model.counters.rejectedFrees++;
+      } else {
+        const want = expectedBadPointer(p);
+        if (!want.includes(code)) fail(`dealloc(${p}) of a ${target.kind} pointer: got ${code}, want ${want}`);
+        model.counters.rejectedFrees++;
+      }
+    },
+    realloc({ target, size }) {
+      const p = resolve(target);
+      if (p === 0) return ops.allocAligned({ size, align: 0 });
+      const b = model.live.get(p);
+      const q = heap.tryRealloc(p, size);
+      const code = q ? ErrorCode.OK : heap.lastError;
+      record(code);
+      if (!b) {
+        const want = expectedBadPointer(p);
+        if (!want.includes(code)) fail(`realloc(${p}) of a ${target.kind} pointer: got ${code}, want ${want}`);
+        model.counters.rejectedFrees++;
+        return;
+      }
+      const want = allocExpectation(size, 0);
+      if (want !== ErrorCode.OK || !q) {
+        expectEq(code, want === ErrorCode.OK ? ErrorCode.OUT_OF_MEMORY : want, `realloc(${p}, ${size}) error`);
+        if (!q && want === ErrorCode.OK) checkOutOfMemory(size, 0);
+        model.counters.failedAllocs++;
+        verifyBlock(p); // untouched
+        return;
+      }
+      const keep = Math.min(b.size, size);
+      const bytes = heap.bytes(q, keep);
+      for (let i = 0; i < keep; i += 1 + (i >> 5)) if (bytes[i] !== b.tag) fail(`realloc(${p} -> ${q}, ${size}) lost contents at +${i}`);
+      model.live.delete(p);
+      if (q !== p) {
+        model.counters.allocs++;
+        model.counters.frees++;
+        model.stale.push(p);
+        coverage.moved++;
+      } else coverage.inPlace++;
+      placeNew(q, size, 0);
+    },
+    addRegion({ pages, bad }) {
+      if (bad === "overlap") {
+        const [a] = model.regions[0];
+        expectEq(heap.exports.buddy_add_region(a + 64, 4096) >>> 0, ErrorCode.REGION_OVERLAP, "addRegion over the heap");
+        record(ErrorCode.REGION_OVERLAP);
+        return;
+      }
+      if (bad === "outside") {
+        expectEq(heap.exports.buddy_add_region(top(), 65536) >>> 0, ErrorCode.BAD_REGION, "addRegion outside memory");
+        record(ErrorCode.BAD_REGION);
+        return;
+      }
+      if (top() / 65536 + pages > MEMORY_PAGES_CAP) return;
+      const old = top();
+      heap.memory.grow(pages);
+      const code = heap.exports.buddy_add_region(old, pages * 65536) >>> 0;
+      record(code);
+      expectEq(code, ErrorCode.OK, `addRegion(${old}, ${pages} pages)`);
+      addModelRegion(old, old + pages * 65536);
+      model.memTop = top();
+      coverage.regionsAdded++;
+    },
+    coalesce() {
+      heap.coalesce();
+    },
+  };
+
+  return {
+    heap,
+    model,
+    step(op) {
+      stepNo++;
+      coverage.ops[op.op] = (coverage.ops[op.op] ?? 0) + 1;
+      ops[op.op](op);
+      syncGrowth();
+      const s = heap.stats();
+      let used = 0;
+      for (const b of model.live.values()) used += b.block;
+      expectEq(s.usedBytes, used, "usedBytes");
+      for (const k of Object.keys(model.counters)) expectEq(s[k], model.counters[k], k);
+      expectEq(s.totalBytes, model.regions.reduce((n, [a, b]) => n + b - a, 0), "totalBytes = the regions");
+      expectEq(s.regionCount, model.regions.length, "regionCount");
+      expectEq(s.usedBytes + s.freeBytes + s.metaBytes, s.totalBytes, "used + free + meta = total");
+      const code = heap.exports.buddy_check() >>> 0;
+      if (code) fail(`check() = ${code}, detail ${heap.exports.buddy_check_detail()}`);
+      if (stepNo % 16 === 0) for (const p of model.live.keys()) verifyBlock(p);
+      coverage.steps++;
+    },
+    /** Frees everything and checks that the heap coalesces back completely. */
+    finish() {
+      while (model.live.size) this.step({ op: "free", target: { kind: "live", index: 0 } });
+      heap.coalesce();
+      if (heap.coalesce() !== 0) fail("a second coalesce still merged something");
+      const s = heap.stats();
+      expectEq(s.usedBytes, 0, "used after freeing everything");
+      heap.check();
+    },
+  };
+}
+
+export function newCoverage() {
+  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, maxLive: 0 };
+}
+
+/** Coverage in words, for reports. */
+export function describeCoverage(c) {
+  const codes = Object.entries(c.codes).sort((a, b) => a[0] - b[0])
+    .map(([k, v]) => `${Object.keys(ErrorCode).find((n) => ErrorCode[n] === Number(k))}=${v}`).join(" ");
+  const ops = Object.entries(c.ops).map(([k, v]) => `${k}=${v}`).join(" ");
+  return `${c.steps} steps; ops: ${ops}; results: ${codes}; heap growths ${c.grows}, regions added ${c.regionsAdded}, ` +
+    `reallocs in place ${c.inPlace}, moved ${c.moved}, most live blocks ${c.maxLive}`;
+}
