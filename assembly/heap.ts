@@ -424,7 +424,14 @@ export function realloc(root: usize, p: usize, size: usize): usize {
     bumpCounter(root, Counter.IN_PLACE_REALLOCS);
     return p;
   }
-  let q = takeBlock(root, k2, k2, true);
+  // Moving: a block that grew is likely to keep growing (vectors double). Take the lowest
+  // part of the largest free block, so that its buddies are free and the next growths happen
+  // in place, as TLSF's last block grows into the end of the heap; else any block of the size.
+  let q: usize = 0;
+  let nonEmpty = getNonEmpty(root);
+  let largest: u32 = nonEmpty ? 31 - <u32>clz<u32>(nonEmpty) : 0;
+  if (nonEmpty && largest > k2) q = takeBlock(root, k2, largest, false);
+  if (!q) q = takeBlock(root, k2, k2, true);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
   memory.copy(q, p, sizeOf(k, minLog));
   release(root, p, k, minLog);
@@ -665,7 +672,7 @@ function grow(root: usize, k: u32): bool {
   if (before >= limit) return false;
   let least = pagesToFit(root, top, 1, size);
   if (!least || before + least > limit) return false;
-  let pages = pagesToFit(root, top, least > (before >> 3) ? least : before >> 3, size);
+  let pages = pagesToFit(root, top, least > (before >> 2) ? least : before >> 2, size);
   if (!pages || before + pages > limit) pages = least;
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;

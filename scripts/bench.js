@@ -1,0 +1,114 @@
+// `npm start` / `npm run bench -- [--engine=node|chromium|jsc|wasi|all] [--scale=1] [--runs=5]
+//                                 [--only=pairs,churn,...] [--modes=wasm,js]`
+// Runs the side-by-side benchmark (scripts/bench/suite.js) in the chosen engines, prints a
+// table per engine with ratios to TLSF and to the best peer, and writes results/bench-<engine>.json
+// with its metadata (engine and version, CPU, commit, seed). scripts/chart.js draws the SVG.
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { execSync } from "node:child_process";
+import os from "node:os";
+import { buildBench } from "./bench/build.js";
+import { runSuite } from "./bench/suite.js";
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
+const engine = args.engine ?? "node";
+const scale = Number(args.scale ?? 1);
+const runs = Number(args.runs ?? 5);
+const out = args.out ?? "results";
+const only = args.only ? args.only.split(",") : null;
+const modes = args.modes ? args.modes.split(",") : ["wasm", "js"];
+
+const FILES = {
+  driver: "build/bench/driver.wasm",
+  "as-buddy": "build/as-buddy.wasm",
+  tlsf: "build/bench/tlsf.wasm",
+  dlmalloc: "build/bench/dlmalloc.wasm",
+  bump: "build/bench/bump.wasm",
+};
+
+function meta(engineInfo) {
+  let commit = "unknown";
+  try { commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim(); } catch {}
+  return {
+    engine: engineInfo, cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, commit,
+    date: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.arch()}`,
+  };
+}
+
+export async function runNode(options) {
+  const { BuddyHeap } = await import("../bindings/dist/index.js");
+  const { MemPool } = await import("@thi.ng/malloc");
+  const bytes = {};
+  const result = await runSuite({
+    ...options,
+    engine: { name: "node", version: process.version },
+    now: () => performance.now(),
+    loadModule: async (name) => {
+      try { bytes[name] = readFileSync(FILES[name]); } catch { return null; }
+      return new WebAssembly.Module(bytes[name]);
+    },
+    moduleBytes: (name) => bytes[name]?.length ?? null,
+    BuddyHeap, MemPool,
+  });
+  return { meta: meta({ name: "node (V8)", version: process.versions.v8 }), ...result };
+}
+
+const fmt = (x) => (x === null || x === undefined ? "-" : x < 10 ? x.toFixed(1) : x.toFixed(0));
+
+/** Text tables: ns/op per workload and peer, with ratio to TLSF and to the best. */
+export function table(result) {
+  const lines = [];
+  for (const mode of ["wasm", "js"]) {
+    const rows = result.rows.filter((r) => r.mode === mode);
+    if (!rows.length) continue;
+    const peers = [...new Set(rows.map((r) => r.peer))];
+    lines.push(`\n${mode === "wasm" ? "Driven from inside wasm" : "Driven from JavaScript"}: ns per call, median of ${result.runs} (lower is better); x TLSF`);
+    lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20))].join(" "));
+    for (const w of result.plan.map((p) => p.name)) {
+      const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
+      const tlsf = byPeer.tlsf?.nsPerOp.median;
+      lines.push([w.padEnd(9), ...peers.map((p) => {
+        const r = byPeer[p];
+        if (!r) return "-".padStart(20);
+        const ratio = tlsf ? ` x${(r.nsPerOp.median / tlsf).toFixed(2)}` : "";
+        return `${fmt(r.nsPerOp.median)}${ratio}`.padStart(20);
+      })].join(" "));
+    }
+    if (mode === "wasm") {
+      lines.push(`\nMemory efficiency (peak live bytes requested / peak memory), higher is better`);
+      lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20))].join(" "));
+      for (const w of result.plan.map((p) => p.name)) {
+        const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
+        lines.push([w.padEnd(9), ...peers.map((p) => (byPeer[p]?.efficiency == null ? "-" : `${(byPeer[p].efficiency * 100).toFixed(0)}%`).padStart(20))].join(" "));
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  console.log("building the benchmark modules...");
+  const notes = await buildBench();
+  for (const n of notes) console.log(n);
+  const engines = engine === "all" ? ["node", "chromium", "jsc", "wasi"] : [engine];
+  mkdirSync(out, { recursive: true });
+  for (const e of engines) {
+    const options = { scale, runs, only, modes, log: (l) => console.log(`[${e}] ${l}`) };
+    let result;
+    if (e === "node") result = await runNode(options);
+    else {
+      const mod = await import(`./bench/engine-${e}.js`).catch(() => null);
+      if (!mod) { console.log(`[${e}] no harness for this engine`); continue; }
+      result = await mod.run(options);
+      if (!result) continue; // the harness said why
+    }
+    result.notes = [...notes, ...(result.notes ?? [])];
+    const file = `${out}/bench-${e}.json`;
+    writeFileSync(file, JSON.stringify(result, null, 1));
+    console.log(`\n== ${result.meta.engine.name} ${result.meta.engine.version}, ${result.meta.cpu}, commit ${result.meta.commit}, scale ${scale}`);
+    console.log(table(result));
+    for (const n of result.notes) console.log(`note: ${n}`);
+    console.log(`\nwrote ${file}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

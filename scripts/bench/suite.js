@@ -1,0 +1,158 @@
+// The benchmark suite, engine-agnostic (no Node API): Node, Chromium and JavaScriptCore run
+// this same file; the harness passes in how to load modules and read the clock.
+//
+// env = {
+//   engine: { name, version },
+//   now(): milliseconds, high resolution,
+//   loadModule(name): Promise<WebAssembly.Module | null>  (driver, as-buddy, tlsf, bump, dlmalloc),
+//   BuddyHeap?: the bindings' class (for the "as-buddy bindings" and batch rows),
+//   MemPool?: @thi.ng/malloc's MemPool (JavaScript-only peer),
+//   scale, runs, seed, modes: ["wasm", "js"], log(line)
+// }
+import { makeWorkloads } from "./workloads.js";
+
+export const WASM_PEERS = ["as-buddy", "tlsf", "dlmalloc", "bump"];
+/** The bump allocator never reuses memory: only the workloads it can finish within 4 GiB. */
+const BUMP_WORKLOADS = ["pairs", "fill"];
+
+/** Workload parameters at a scale (1 = the sizes in the README). */
+export function plan(scale) {
+  const n = (x, min) => Math.max(min, Math.round(x * scale));
+  const pow2 = (x, min) => 2 ** Math.max(Math.log2(min), Math.round(Math.log2(x * scale)));
+  return [
+    { name: "pairs", args: [n(1e6, 200)], what: "alloc 64 B then free, 1e6 times" },
+    { name: "churn", args: [n(1e6, 200), n(10000, 50)], what: "10,000 live blocks of 8..4096 B, free one and allocate one, 1e6 steps" },
+    { name: "fill", args: [pow2(64 * 2 ** 20, 65536)], what: "32 B blocks until 64 MiB are live, then free all in random order" },
+    { name: "mixed", args: [n(2e5, 200), n(4096, 64)], what: "sizes 16 B..1 MiB skewed small, 4096 slots, 2e5 steps" },
+    { name: "realloc", fn: "reallocs", args: [n(1000, 2), pow2(16 * 2 ** 20, 65536)], what: "grow a block by doubling from 16 B to 16 MiB, 1000 times" },
+    { name: "random", args: [n(1e6, 200)], what: "talc's random actions: 1..10000 B, alloc/free/realloc, at least 50 live" },
+  ];
+}
+
+function summarize(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1] };
+}
+
+const POOL_BYTES = 512 * 2 ** 20;
+/** @thi.ng/malloc keeps its free list sorted by address, so each free is O(free blocks): these
+ *  workloads run for it at 2% of the scale (the row says so), else they take hours. */
+const THING_SLOW = { churn: 0.02, fill: 0.02, random: 0.02 };
+
+export async function runSuite(env) {
+  const { now, log = () => {}, scale = 1, runs = 5, seed = 0x2545f491, modes = ["wasm", "js"], only = null } = env;
+  const driver = await env.loadModule("driver");
+  const modules = {};
+  const notes = [];
+  for (const name of WASM_PEERS) {
+    const m = await env.loadModule(name).catch(() => null);
+    if (m) modules[name] = m;
+    else notes.push(`${name}: module not available, skipped`);
+  }
+  const rows = [];
+  const instantiate = (name) => new WebAssembly.Instance(modules[name], {}).exports;
+  const repeat = (fn) => {
+    fn(); // warm-up, not counted
+    const out = [];
+    for (let r = 0; r < runs; r++) out.push(fn());
+    return out;
+  };
+
+  const workloads = plan(scale).filter((w) => !only || only.includes(w.name));
+  for (const w of workloads) {
+    const fn = w.fn ?? w.name;
+    const started = now();
+    if (modes.includes("wasm")) {
+      for (const peer of Object.keys(modules)) {
+        if (peer === "bump" && !BUMP_WORKLOADS.includes(w.name)) continue;
+        const results = repeat(() => {
+          const alloc = instantiate(peer);
+          const d = new WebAssembly.Instance(driver, { alloc }).exports;
+          const t0 = now();
+          const calls = d[fn](...w.args, seed) >>> 0;
+          const ms = now() - t0;
+          return { calls, ms, peak: d.peakLiveBytes(), memory: alloc.memory.buffer.byteLength, failures: d.failedCalls(), meta: metaBytes(peer, alloc) };
+        });
+        rows.push(row(w.name, peer, "wasm", results));
+      }
+    }
+    if (modes.includes("js")) {
+      const jsPeers = {};
+      for (const peer of Object.keys(modules)) {
+        if (peer === "bump" && !BUMP_WORKLOADS.includes(w.name)) continue;
+        jsPeers[peer] = () => {
+          const e = instantiate(peer);
+          return { a: { malloc: e.malloc, free: e.free, realloc: e.realloc }, memory: () => e.memory.buffer.byteLength, meta: () => metaBytes(peer, e) };
+        };
+      }
+      if (env.BuddyHeap && modules["as-buddy"]) {
+        jsPeers["as-buddy (bindings)"] = () => {
+          const heap = env.BuddyHeap.fromInstance(new WebAssembly.Instance(modules["as-buddy"], {}));
+          return {
+            heap,
+            a: { malloc: (n) => heap.tryAlloc(n), free: (p) => heap.tryFree(p), realloc: (p, n) => heap.tryRealloc(p, n) },
+            memory: () => heap.memory.buffer.byteLength, meta: () => heap.stats().metaBytes,
+          };
+        };
+      }
+      if (env.MemPool) {
+        jsPeers["@thi.ng/malloc"] = () => {
+          const pool = new env.MemPool({ size: POOL_BYTES });
+          return { a: { malloc: (n) => pool.malloc(n), free: (p) => pool.free(p), realloc: (p, n) => pool.realloc(p, n) }, memory: () => null, meta: () => null };
+        };
+      }
+      for (const [peer, make] of Object.entries(jsPeers)) {
+        const reduced = peer === "@thi.ng/malloc" ? THING_SLOW[w.name] : undefined;
+        const wargs = reduced ? plan(scale * reduced).find((p) => p.name === w.name).args : w.args;
+        const results = repeat(() => {
+          const p = make();
+          const wl = makeWorkloads();
+          const t0 = now();
+          const calls = wl[fn](p.a, ...wargs, seed);
+          const ms = now() - t0;
+          return { calls, ms, peak: wl.peakLiveBytes(), memory: p.memory(), failures: wl.failedCalls(), meta: p.meta() };
+        });
+        const r = row(w.name, peer, "js", results);
+        if (reduced) r.scaleFactor = reduced;
+        rows.push(r);
+      }
+      if (w.name === "fill" && env.BuddyHeap && modules["as-buddy"]) {
+        const results = repeat(() => {
+          const heap = env.BuddyHeap.fromInstance(new WebAssembly.Instance(modules["as-buddy"], {}));
+          const wl = makeWorkloads();
+          const t0 = now();
+          const calls = wl.fillBatched(heap, ...w.args, seed);
+          const ms = now() - t0;
+          return { calls, ms, peak: wl.peakLiveBytes(), memory: heap.memory.buffer.byteLength, failures: 0, meta: heap.stats().metaBytes };
+        });
+        rows.push(row(w.name, "as-buddy (batch)", "js", results));
+      }
+    }
+    log(`${w.name.padEnd(8)} done in ${((now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  const peers = {};
+  for (const [name, m] of Object.entries(modules)) peers[name] = { wasmBytes: env.moduleBytes?.(name) ?? null, exports: WebAssembly.Module.exports(m).length };
+  return { plan: workloads.map(({ name, args, what }) => ({ name, args, what })), rows, peers, notes, runs, scale, seed };
+}
+
+function metaBytes(peer, exports) {
+  if (peer !== "as-buddy") return null;
+  const at = exports.buddy_stats() >>> 0;
+  return new Uint32Array(exports.memory.buffer, at, 4)[3];
+}
+
+function row(workload, peer, mode, results) {
+  const ns = results.map((r) => (r.ms * 1e6) / r.calls);
+  const eff = results.map((r) => (r.memory ? r.peak / r.memory : null));
+  return {
+    workload, peer, mode,
+    calls: results[0].calls,
+    nsPerOp: summarize(ns),
+    efficiency: eff[0] === null ? null : summarize(eff).median,
+    peakLiveBytes: results[0].peak,
+    peakMemoryBytes: results[0].memory,
+    metaBytes: results.reduce((m, r) => (r.meta === null ? m : Math.max(m ?? 0, r.meta)), null),
+    failures: results.reduce((n, r) => n + r.failures, 0),
+  };
+}
