@@ -6,6 +6,7 @@ import loader from "@assemblyscript/loader";
 import { BuddyHeap, BuddyError, ErrorCode, CheckFailure, defaultWasmUrl } from "../bindings/dist/index.js";
 
 const bytes = readFileSync(defaultWasmUrl);
+assert.ok(defaultWasmUrl instanceof URL);
 
 /** Asserts that fn throws a BuddyError with this code, and returns it. */
 function throwsBuddy(fn, code, messagePart) {

@@ -69,8 +69,10 @@ type TypedArrayConstructor<T> = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
-/** The release module, shipped beside the bindings. */
-export const defaultWasmUrl = new URL("../../build/as-buddy.wasm", import.meta.url);
+/** The release module, shipped beside the bindings (undefined where the engine has no URL,
+ *  such as the JavaScriptCore shell: pass the module to create() there). */
+export const defaultWasmUrl: URL | undefined =
+  typeof URL === "function" ? new URL("../../build/as-buddy.wasm", import.meta.url) : undefined;
 
 async function compileResponse(response: Response | PromiseLike<Response>): Promise<WebAssembly.Module> {
   const r = await response;
@@ -117,7 +119,8 @@ export class BuddyHeap {
   }
 
   /** Loads the module (by default the packaged release build) and sets up its heap. */
-  static async create(source: WasmSource | WebAssembly.Instance = defaultWasmUrl, options: BuddyHeapOptions = {}): Promise<BuddyHeap> {
+  static async create(source: WasmSource | WebAssembly.Instance | undefined = defaultWasmUrl, options: BuddyHeapOptions = {}): Promise<BuddyHeap> {
+    if (source === undefined) throw new TypeError("as-buddy: no URL support here: pass the module (bytes or WebAssembly.Module) to create()");
     if (source instanceof WebAssembly.Instance) return BuddyHeap.fromInstance(source, options);
     const module = await compileSource(source);
     const exports = (await instantiate(module, {})) as unknown as BuddyExports;
