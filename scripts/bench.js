@@ -57,11 +57,12 @@ const fmt = (x) => (x === null || x === undefined ? "-" : x < 10 ? x.toFixed(1) 
 /** Text tables: ns/op per workload and peer, with ratio to TLSF and to the best. */
 export function table(result) {
   const lines = [];
-  for (const mode of ["wasm", "js"]) {
+  for (const mode of ["wasm", "wasi", "js"]) {
     const rows = result.rows.filter((r) => r.mode === mode);
     if (!rows.length) continue;
     const peers = [...new Set(rows.map((r) => r.peer))];
-    lines.push(`\n${mode === "wasm" ? "Driven from inside wasm" : "Driven from JavaScript"}: ns per call, median of ${result.runs} (lower is better); x TLSF`);
+    const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)" }[mode];
+    lines.push(`\n${title}: ns per call, median of ${result.runs} (lower is better); x TLSF`);
     lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20))].join(" "));
     for (const w of result.plan.map((p) => p.name)) {
       const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
@@ -73,7 +74,7 @@ export function table(result) {
         return `${fmt(r.nsPerOp.median)}${ratio}`.padStart(20);
       })].join(" "));
     }
-    if (mode === "wasm") {
+    if (mode !== "js") {
       lines.push(`\nMemory efficiency (peak live bytes requested / peak memory), higher is better`);
       lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20))].join(" "));
       for (const w of result.plan.map((p) => p.name)) {
@@ -95,6 +96,7 @@ async function main() {
     const options = { scale, runs, only, modes, log: (l) => console.log(`[${e}] ${l}`) };
     let result;
     if (e === "node") result = await runNode(options);
+    // Engines that are not installed say so and are skipped (npm start runs what is here).
     else {
       const mod = await import(`./bench/engine-${e}.js`).catch(() => null);
       if (!mod) { console.log(`[${e}] no harness for this engine`); continue; }

@@ -142,7 +142,7 @@ function metaBytes(peer, exports) {
   return new Uint32Array(exports.memory.buffer, at, 4)[3];
 }
 
-function row(workload, peer, mode, results) {
+export function row(workload, peer, mode, results) {
   const ns = results.map((r) => (r.ms * 1e6) / r.calls);
   const eff = results.map((r) => (r.memory ? r.peak / r.memory : null));
   return {

@@ -1,0 +1,54 @@
+// Draws an SVG bar chart from benchmark results (the JSON that scripts/bench.js writes):
+//   node scripts/chart.js [results/bench-node.json ...]   (default: every results/bench-*.json)
+// One group per workload, one bar per peer: ns per call, driven from inside wasm (or WASI).
+// Lower is better. Writes the .svg beside each .json.
+import { readFileSync, writeFileSync, readdirSync, existsSync } from "node:fs";
+
+const COLORS = { "as-buddy": "#2f7d32", tlsf: "#1f5fa8", dlmalloc: "#b8671d", bump: "#8a8a8a" };
+const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+export function chart(result) {
+  const mode = result.rows.some((r) => r.mode === "wasm") ? "wasm" : "wasi";
+  const rows = result.rows.filter((r) => r.mode === mode);
+  const peers = [...new Set(rows.map((r) => r.peer))];
+  const workloads = result.plan.map((p) => p.name);
+  const bar = 14, gap = 10, left = 90, width = 560, top = 58;
+  const groupH = peers.length * bar + gap;
+  const height = top + workloads.length * groupH + 40;
+  const out = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 150}" height="${height}" font-family="sans-serif" font-size="11">`);
+  out.push(`<rect width="100%" height="100%" fill="white"/>`);
+  out.push(`<text x="10" y="18" font-size="14" font-weight="bold">ns per allocator call, ${esc(result.meta.engine.name)} ${esc(result.meta.engine.version)} (lower is better)</text>`);
+  out.push(`<text x="10" y="36" fill="#555">median of ${result.runs} runs, bars scaled per workload to its slowest peer; whiskers: min-max. ${esc(result.meta.cpu)}, commit ${esc(result.meta.commit)}, scale ${result.scale}</text>`);
+  peers.forEach((p, i) => out.push(`<rect x="${left + i * 110}" y="44" width="10" height="10" fill="${COLORS[p] ?? "#444"}"/><text x="${left + i * 110 + 14}" y="53">${esc(p)}</text>`));
+  workloads.forEach((w, wi) => {
+    const y0 = top + wi * groupH;
+    const group = rows.filter((r) => r.workload === w);
+    const max = Math.max(...group.map((r) => r.nsPerOp.max));
+    out.push(`<text x="10" y="${y0 + (peers.length * bar) / 2 + 4}" font-weight="bold">${esc(w)}</text>`);
+    peers.forEach((p, pi) => {
+      const r = group.find((x) => x.peer === p);
+      const y = y0 + pi * bar;
+      if (!r) { out.push(`<text x="${left}" y="${y + 10}" fill="#999">${esc(p)}: not run</text>`); return; }
+      const wMed = (r.nsPerOp.median / max) * width;
+      out.push(`<rect x="${left}" y="${y + 1}" width="${wMed.toFixed(1)}" height="${bar - 3}" fill="${COLORS[p] ?? "#444"}"/>`);
+      const x1 = left + (r.nsPerOp.min / max) * width, x2 = left + (r.nsPerOp.max / max) * width;
+      out.push(`<line x1="${x1.toFixed(1)}" x2="${x2.toFixed(1)}" y1="${y + bar / 2}" y2="${y + bar / 2}" stroke="black"/>`);
+      out.push(`<text x="${(Math.max(wMed, x2 - left) + left + 4).toFixed(1)}" y="${y + 10}">${r.nsPerOp.median.toFixed(r.nsPerOp.median < 10 ? 1 : 0)}</text>`);
+    });
+  });
+  out.push(`<text x="10" y="${height - 12}" fill="#555">Data: the JSON file of the same name. Produced by scripts/chart.js.</text>`);
+  out.push(`</svg>`);
+  return out.join("\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let files = process.argv.slice(2);
+  if (!files.length) files = existsSync("results") ? readdirSync("results").filter((f) => /^bench-.*\.json$/.test(f)).map((f) => `results/${f}`) : [];
+  if (!files.length) { console.error("no results: run npm start (or npm run bench) first"); process.exit(1); }
+  for (const f of files) {
+    const svg = chart(JSON.parse(readFileSync(f, "utf8")));
+    writeFileSync(f.replace(/\.json$/, ".svg"), svg);
+    console.log(`wrote ${f.replace(/\.json$/, ".svg")}`);
+  }
+}

@@ -1,0 +1,67 @@
+// The benchmark cannot rot: every workload runs at a tiny scale on every peer, in every
+// engine that is installed (CI installs Chromium, jsc, clang and wasi-libc). Timings are
+// not asserted; what is asserted is that every row exists and every call succeeded.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildBench } from "../scripts/bench/build.js";
+import { runNode, table } from "../scripts/bench.js";
+import { plan } from "../scripts/bench/suite.js";
+
+const SCALE = 0.001;
+const workloads = plan(SCALE).map((w) => w.name);
+const notes = await buildBench();
+const required = process.env.CI ? ["dlmalloc"] : [];
+
+function checkRows(result, modes, peers) {
+  for (const mode of modes) {
+    for (const w of workloads) {
+      for (const peer of peers) {
+        if (peer === "bump" && !["pairs", "fill"].includes(w)) continue;
+        const r = result.rows.find((x) => x.workload === w && x.peer === peer && x.mode === mode);
+        assert.ok(r, `${mode} ${w} ${peer}: a row`);
+        assert.ok(r.calls > 0 && Number.isFinite(r.nsPerOp.median), `${mode} ${w} ${peer}: measured`);
+        assert.equal(r.failures, 0, `${mode} ${w} ${peer}: no allocator call failed`);
+        if (r.efficiency !== null) assert.ok(r.efficiency > 0 && r.efficiency <= 1, `${mode} ${w} ${peer}: efficiency ${r.efficiency}`);
+      }
+    }
+  }
+  assert.match(table(result), /x1\.00/, "the table prints ratios to TLSF");
+}
+
+const wasmPeers = ["as-buddy", "tlsf", "bump", ...(notes.some((n) => n.startsWith("dlmalloc skipped")) ? [] : ["dlmalloc"])];
+
+test("dlmalloc builds wherever CI runs (clang, lld and wasi-libc installed)", { skip: !required.length && "not in CI" }, () => {
+  assert.deepEqual(notes, []);
+});
+
+test("Node: every workload on every peer, from wasm and from JavaScript", async () => {
+  const result = await runNode({ scale: SCALE, runs: 1 });
+  checkRows(result, ["wasm"], wasmPeers);
+  checkRows(result, ["js"], [...wasmPeers, "as-buddy (bindings)", "@thi.ng/malloc"]);
+  assert.ok(result.rows.some((r) => r.peer === "as-buddy (batch)"), "the batch row");
+  assert.ok(result.meta.commit && result.meta.cpu && result.meta.engine.version, "metadata");
+});
+
+for (const engine of ["chromium", "jsc", "wasi"]) {
+  test(`${engine}: every workload on every peer`, async (t) => {
+    const { run } = await import(`../scripts/bench/engine-${engine}.js`);
+    let skipped = null;
+    const result = await run({ scale: SCALE, runs: 1, log: (l) => { if (l.startsWith("skipped")) skipped = l; } });
+    if (!result) {
+      if (process.env.CI) assert.fail(`${engine} must run in CI: ${skipped}`);
+      t.skip(skipped);
+      return;
+    }
+    checkRows(result, [engine === "wasi" ? "wasi" : "wasm"], wasmPeers);
+    if (engine !== "wasi") checkRows(result, ["js"], wasmPeers);
+  });
+}
+
+test("the chart is drawn from the results, one bar per measured row", async () => {
+  const { chart } = await import("../scripts/chart.js");
+  const result = await runNode({ scale: SCALE, runs: 1, modes: ["wasm"], only: ["pairs", "churn"] });
+  const svg = chart(result);
+  assert.match(svg, /lower is better/);
+  assert.equal((svg.match(/<line /g) ?? []).length, result.rows.length, "a whisker per row");
+  assert.match(svg, new RegExp(`commit ${result.meta.commit}`));
+});
