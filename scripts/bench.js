@@ -23,6 +23,8 @@ const FILES = {
   tlsf: "build/bench/tlsf.wasm",
   dlmalloc: "build/bench/dlmalloc.wasm",
   bump: "build/bench/bump.wasm",
+  "gc-buddy": "build/bench/gc-buddy.wasm",
+  "gc-tlsf": "build/bench/gc-tlsf.wasm",
 };
 
 function meta(engineInfo) {
@@ -57,24 +59,26 @@ const fmt = (x) => (x === null || x === undefined ? "-" : x < 10 ? x.toFixed(1) 
 /** Text tables: ns/op per workload and peer, with ratio to TLSF and to the best. */
 export function table(result) {
   const lines = [];
-  for (const mode of ["wasm", "wasi", "js"]) {
+  for (const mode of ["wasm", "wasi", "js", "runtime"]) {
     const rows = result.rows.filter((r) => r.mode === mode);
     if (!rows.length) continue;
     const peers = [...new Set(rows.map((r) => r.peer))];
-    const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)" }[mode];
+    const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)", runtime: "One GC program on each runtime (ns per iteration)" }[mode];
     lines.push(`\n${title}: ns per call, median of ${result.runs} (lower is better); x TLSF`);
-    lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20))].join(" "));
-    for (const w of result.plan.map((p) => p.name)) {
+    lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20)), "fastest".padStart(20)].join(" "));
+    for (const w of [...result.plan.map((p) => p.name), "gc-program"]) {
       const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
-      const tlsf = byPeer.tlsf?.nsPerOp.median;
+      const tlsf = (byPeer.tlsf ?? byPeer["AS runtime (TLSF)"])?.nsPerOp.median;
+      const best = Object.values(byPeer).sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0];
+      if (!best) continue;
       lines.push([w.padEnd(9), ...peers.map((p) => {
         const r = byPeer[p];
         if (!r) return "-".padStart(20);
         const ratio = tlsf ? ` x${(r.nsPerOp.median / tlsf).toFixed(2)}` : "";
         return `${fmt(r.nsPerOp.median)}${ratio}`.padStart(20);
-      })].join(" "));
+      }), best.peer.padStart(20)].join(" "));
     }
-    if (mode !== "js") {
+    if (mode === "wasm" || mode === "wasi") {
       lines.push(`\nMemory efficiency (peak live bytes requested / peak memory), higher is better`);
       lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20))].join(" "));
       for (const w of result.plan.map((p) => p.name)) {

@@ -9,7 +9,7 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 export function chart(result) {
   const mode = result.rows.some((r) => r.mode === "wasm") ? "wasm" : "wasi";
-  const rows = result.rows.filter((r) => r.mode === mode);
+  const rows = result.rows.filter((r) => r.mode === mode && result.plan.some((p) => p.name === r.workload));
   const peers = [...new Set(rows.map((r) => r.peer))];
   const workloads = result.plan.map((p) => p.name);
   const bar = 14, gap = 10, left = 90, width = 560, top = 58;
@@ -43,12 +43,50 @@ export function chart(result) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  let files = process.argv.slice(2);
+  const md = process.argv.includes("--markdown");
+  let files = process.argv.slice(2).filter((a) => a !== "--markdown");
   if (!files.length) files = existsSync("results") ? readdirSync("results").filter((f) => /^bench-.*\.json$/.test(f)).map((f) => `results/${f}`) : [];
   if (!files.length) { console.error("no results: run npm start (or npm run bench) first"); process.exit(1); }
   for (const f of files) {
+    if (md) { const r = JSON.parse(readFileSync(f, "utf8")); console.log(`\n### ${r.meta.engine.name} ${r.meta.engine.version}\n${markdown(r)}`); continue; }
     const svg = chart(JSON.parse(readFileSync(f, "utf8")));
     writeFileSync(f.replace(/\.json$/, ".svg"), svg);
     console.log(`wrote ${f.replace(/\.json$/, ".svg")}`);
   }
+}
+
+/** Markdown tables of a result (README): ns per call with x TLSF, and memory efficiency. */
+export function markdown(result) {
+  const out = [];
+  const fmt = (x) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+  for (const mode of ["wasm", "wasi", "js", "runtime"]) {
+    const rows = result.rows.filter((r) => r.mode === mode);
+    if (!rows.length) continue;
+    const peers = [...new Set(rows.map((r) => r.peer))];
+    out.push(`\n${{ wasm: "From inside wasm", wasi: "WASI command modules", js: "From JavaScript", runtime: "One GC program (strings, arrays, maps) on each runtime, ns per iteration" }[mode]} (median of ${result.runs}; x TLSF):\n`);
+    out.push(`| workload | ${peers.join(" | ")} | fastest |`);
+    out.push(`| --- |${peers.map(() => " ---: |").join("")} --- |`);
+    for (const w of [...result.plan.map((p) => p.name), "gc-program"]) {
+      const here = rows.filter((x) => x.workload === w);
+      if (!here.length) continue;
+      const best = [...here].sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0].peer;
+      const cells = peers.map((p) => {
+        const r = rows.find((x) => x.workload === w && x.peer === p);
+        const t = rows.find((x) => x.workload === w && (x.peer === "tlsf" || x.peer === "AS runtime (TLSF)"));
+        if (!r) return "-";
+        const star = r.scaleFactor ? ` (at ${r.scaleFactor * 100}% scale)` : "";
+        return `${fmt(r.nsPerOp.median)}${t ? ` x${(r.nsPerOp.median / t.nsPerOp.median).toFixed(2)}` : ""}${star}`;
+      });
+      out.push(`| ${w} | ${cells.join(" | ")} | ${best} |`);
+    }
+    if (mode === "wasm" || mode === "wasi") {
+      out.push(`\nMemory efficiency, peak live bytes requested / peak memory (higher is better):\n`);
+      out.push(`| workload | ${peers.join(" | ")} |`);
+      out.push(`| --- |${peers.map(() => " ---: |").join("")}`);
+      for (const w of result.plan.map((p) => p.name).filter((w) => w !== "pairs")) {
+        out.push(`| ${w} | ${peers.map((p) => { const r = rows.find((x) => x.workload === w && x.peer === p); return r?.efficiency == null ? "-" : `${(r.efficiency * 100).toFixed(0)}%`; }).join(" | ")} |`);
+      }
+    }
+  }
+  return out.join("\n");
 }

@@ -20,6 +20,8 @@ export async function buildBench() {
   await compile("scripts/bench/driver.ts", "driver.wasm", "stub");
   await compile("scripts/bench/peers/as-heap.ts", "tlsf.wasm", "minimal");
   await compile("scripts/bench/peers/as-heap.ts", "bump.wasm", "stub");
+  await compile("scripts/bench/gc-program.ts", "gc-buddy.wasm", "./assembly/runtime/incremental");
+  await compile("scripts/bench/gc-program.ts", "gc-tlsf.wasm", "incremental");
   await buildWasi();
   const notes = [];
   const sysroot = existsSync("/usr/lib/wasm32-wasi/libc.a") ? "/usr" : null;

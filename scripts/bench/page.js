@@ -8,6 +8,8 @@ const FILES = {
   tlsf: "/build/bench/tlsf.wasm",
   dlmalloc: "/build/bench/dlmalloc.wasm",
   bump: "/build/bench/bump.wasm",
+  "gc-buddy": "/build/bench/gc-buddy.wasm",
+  "gc-tlsf": "/build/bench/gc-tlsf.wasm",
 };
 const sizes = {};
 const out = document.getElementById("log");

@@ -131,6 +131,25 @@ export async function runSuite(env) {
     log(`${w.name.padEnd(8)} done in ${((now() - started) / 1000).toFixed(1)} s`);
   }
 
+  // The runtime rows: the same GC program on as-buddy's runtime and on AssemblyScript's.
+  const gc = { "as-buddy runtime": await env.loadModule("gc-buddy").catch(() => null), "AS runtime (TLSF)": await env.loadModule("gc-tlsf").catch(() => null) };
+  if ((!only || only.includes("gc-program")) && modes.includes("wasm") && gc["as-buddy runtime"] && gc["AS runtime (TLSF)"]) {
+    const iterations = Math.max(1000, Math.round(2e5 * scale));
+    for (const [peer, module] of Object.entries(gc)) {
+      const results = repeat(() => {
+        const e = new WebAssembly.Instance(module, {}).exports;
+        const t0 = now();
+        e.run(iterations);
+        const ms = now() - t0;
+        return { calls: iterations, ms, peak: 0, memory: e.memory.buffer.byteLength, failures: 0, meta: null };
+      });
+      const r = row("gc-program", peer, "runtime", results);
+      r.efficiency = null;
+      rows.push(r);
+    }
+    log(`gc-program done`);
+  }
+
   const peers = {};
   for (const [name, m] of Object.entries(modules)) peers[name] = { wasmBytes: env.moduleBytes?.(name) ?? null, exports: WebAssembly.Module.exports(m).length };
   return { plan: workloads.map(({ name, args, what }) => ({ name, args, what })), rows, peers, notes, runs, scale, seed };
