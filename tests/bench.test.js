@@ -65,3 +65,18 @@ test("the chart is drawn from the results, one bar per measured row", async () =
   assert.equal((svg.match(/<line /g) ?? []).length, result.rows.length, "a whisker per row");
   assert.match(svg, new RegExp(`commit ${result.meta.commit}`));
 });
+
+test("node:wasi runs every WASI command module unchanged (tiny workloads)", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { readdirSync } = await import("node:fs");
+  const files = readdirSync("build/bench/wasi").filter((f) => f.endsWith(".wasm"));
+  assert.ok(files.includes("as-buddy.wasm") && files.includes("tlsf.wasm"));
+  for (const f of files) {
+    for (const [which, a, b] of [[0, 1000, 0], [1, 1000, 50], [5, 1000, 0]]) {
+      const r = spawnSync(process.execPath, ["--no-warnings", "scripts/bench/wasi-run.js", `build/bench/wasi/${f}`, "7", String(which), String(a), String(b)], { encoding: "utf8" });
+      assert.equal(r.status, 0, `${f} workload ${which}: ${r.stderr}`);
+      const [calls, ns, , , failures] = r.stdout.trim().split(/\s+/).map(Number);
+      assert.ok(calls > 0 && ns > 0 && failures === 0, `${f} workload ${which}: ${r.stdout}`);
+    }
+  }
+});

@@ -35,7 +35,8 @@ export async function buildBench() {
       "scripts/bench/peers/dlmalloc.c",
     ], { encoding: "utf8" });
     if (r.status !== 0) notes.push(`dlmalloc skipped: clang failed: ${r.stderr.trim()}`);
-    const w = spawnSync("clang", ["--target=wasm32-wasi", "-O2", "-o", `${OUT}/wasi/dlmalloc.wasm`, "scripts/bench/peers/wasi-driver.c"], { encoding: "utf8" });
+    // -fno-builtin-*: else clang elides malloc/free pairs whose memory is never used.
+    const w = spawnSync("clang", ["--target=wasm32-wasi", "-O2", "-fno-builtin-malloc", "-fno-builtin-free", "-fno-builtin-realloc", "-fno-builtin-calloc", "-o", `${OUT}/wasi/dlmalloc.wasm`, "scripts/bench/peers/wasi-driver.c"], { encoding: "utf8" });
     if (w.status !== 0) notes.push(`dlmalloc's WASI build skipped: clang failed: ${w.stderr.trim()}`);
   }
   return notes;
