@@ -3,26 +3,115 @@
 // It imports nothing. C contracts: a failed call returns 0 (the reason is buddy_last_error()),
 // free(0) does nothing, malloc(0) returns a unique minimum block, every block is 16-byte
 // aligned (wasm32's max_align_t), and a bad pointer is rejected without harm.
+//
+// Threads build (build/as-buddy.threads.wasm: --enable threads, imported shared memory): every
+// instance on the memory sees one heap. The heap is set up exactly once (a state word at
+// __heap_base, see layout.ts "Shared heaps"), and every entry point holds one lock, a futex:
+// it spins briefly, then sleeps in atomic.wait until the holder's atomic.notify. Without
+// --enable threads the lock compiles to nothing. (A test build with AS_BUDDY_UNLOCKED defined
+// leaves the lock out on purpose, to show the race it prevents.)
 
 import * as core from "./heap";
 import { check } from "./check";
 import { ErrorCode } from "./errors";
-import { STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, getLastError, setLastError, getCheckDetail } from "./layout";
+import {
+  STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, SHARED_HEADER, SHARED_STATE,
+  SHARED_LOCK, SHARED_ERROR, getLastError, setLastError, getCheckDetail,
+} from "./layout";
 
-/** The heap's root: set once, on the first call that needs the heap. */
+// @ts-ignore: decorator
+@inline const THREADS: bool = ASC_FEATURE_THREADS;
+// @ts-ignore: decorator
+@inline const LOCKED: bool = ASC_FEATURE_THREADS && !isDefined(AS_BUDDY_UNLOCKED);
+/** Where the heap starts: after the shared header in the threads build. */
+// @ts-ignore: decorator
+@inline function heapBase(): usize { return THREADS ? __heap_base + SHARED_HEADER : __heap_base; }
+
+/** The heap's root, cached per instance once the heap is set up. */
 let root: usize = 0;
 /** The error of a failed initialisation (there is no heap to hold it). */
 let initError: u32 = ErrorCode.OK;
-const statsBuffer = memory.data(<i32>STATS_SIZE, 16);
+/** Threads build: this instance's last error (the control block's slot is shared). */
+let threadError: u32 = ErrorCode.OK;
+/** The statistics record: static data without threads; per instance, from the heap, with. */
+let statsBuffer: usize = THREADS ? 0 : memory.data(<i32>STATS_SIZE, 16);
 
-function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
-  let base = __heap_base;
+// ── The lock (threads build) ─────────────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline function lock(): void {
+  if (!LOCKED) return;
+  let word = __heap_base + SHARED_LOCK;
+  let c = atomic.cmpxchg<i32>(word, 0, 1);
+  if (c == 0) return;
+  for (let spin = 0; spin < 64 && c != 0; ++spin) c = atomic.cmpxchg<i32>(word, 0, 1);
+  if (c == 0) return;
+  if (c != 2) c = atomic.xchg<i32>(word, 2);
+  while (c != 0) {
+    atomic.wait<i32>(word, 2, -1);
+    c = atomic.xchg<i32>(word, 2);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function unlock(): void {
+  if (!LOCKED) return;
+  let word = __heap_base + SHARED_LOCK;
+  if (atomic.sub<i32>(word, 1) != 1) {
+    atomic.store<i32>(word, 0);
+    atomic.notify(word, 1);
+  }
+}
+
+/** Entry into the heap: takes the lock; in the threads build also clears the shared error slot
+ *  so that leave() can tell whether this call failed. */
+// @ts-ignore: decorator
+@inline function enter(r: usize): void {
+  lock();
+  if (THREADS) setLastError(r, ErrorCode.OK);
+}
+
+/** Leaves the heap: keeps this call's error for this instance, then unlocks. */
+// @ts-ignore: decorator
+@inline function leave(r: usize): void {
+  if (THREADS) {
+    let e = getLastError(r);
+    if (e) threadError = e;
+  }
+  unlock();
+}
+
+// ── Setup ────────────────────────────────────────────────────────────────────────────────────
+
+function initHeap(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
+  let base = heapBase();
   // Make room for the control block and a first metadata run if static data filled the page.
   if (core.memoryTop() < base + 4096) {
     if (memory.grow(1) < 0) return ErrorCode.OUT_OF_MEMORY;
   }
-  let code = core.init(base, core.memoryTop() - base, minLog, maxOrder, maxPages, deferLimit);
-  if (code == ErrorCode.OK) root = core.rootOf(base);
+  return core.init(base, core.memoryTop() - base, minLog, maxOrder, maxPages, deferLimit);
+}
+
+/** Sets the heap up (once, across all instances in the threads build); returns the code. */
+function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
+  let code: u32;
+  if (THREADS) {
+    let state = __heap_base + SHARED_STATE;
+    if (atomic.cmpxchg<i32>(state, 0, 1) == 0) {
+      code = initHeap(minLog, maxOrder, maxPages, deferLimit);
+      atomic.store<u32>(__heap_base + SHARED_ERROR, code);
+      atomic.store<i32>(state, code ? 3 : 2);
+      atomic.notify(state);
+    } else {
+      while (atomic.load<i32>(state) == 1) atomic.wait<i32>(state, 1, -1);
+      code = atomic.load<u32>(__heap_base + SHARED_ERROR);
+    }
+  } else {
+    code = initHeap(minLog, maxOrder, maxPages, deferLimit);
+  }
+  if (code == ErrorCode.OK) {
+    root = core.rootOf(heapBase());
+  }
   initError = code;
   return code;
 }
@@ -35,97 +124,151 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 
 
 /** Configures the heap before its first use. minBlock: power of two >= 16 (the C alignment);
  *  maxOrder: largest block = minBlock << maxOrder; maxPages: memory limit for growth (0: never
- *  grow); deferLimit: see README. Returns an ErrorCode (ALREADY_INITIALIZED after first use). */
+ *  grow); deferLimit: see README. Returns an ErrorCode (ALREADY_INITIALIZED after first use,
+ *  or in the threads build when another instance set the heap up first). */
 export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
   if (root) return ErrorCode.ALREADY_INITIALIZED;
+  if (THREADS && atomic.load<i32>(__heap_base + SHARED_STATE) != 0) return ErrorCode.ALREADY_INITIALIZED;
   if (minBlock < 16 || (minBlock & (minBlock - 1))) return initError = ErrorCode.BAD_CONFIG;
   return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit);
 }
 
+// ── The C names ──────────────────────────────────────────────────────────────────────────────
+
 export function malloc(size: usize): usize {
   let r = heap();
-  return r ? core.allocAligned(r, size ? size : 1, 0) : 0;
+  if (!r) return 0;
+  enter(r);
+  let p = core.allocAligned(r, size ? size : 1, 0);
+  leave(r);
+  return p;
 }
 
 export function free(ptr: usize): void {
   if (!ptr) return;
   let r = heap();
-  if (r) core.free(r, ptr);
+  if (!r) return;
+  enter(r);
+  core.free(r, ptr);
+  leave(r);
 }
 
 export function calloc(count: usize, size: usize): usize {
   let r = heap();
   if (!r) return 0;
-  if (size && count > <usize>0xFFFFFFFF / size) {
-    setLastError(r, ErrorCode.TOO_LARGE);
-    return 0;
+  enter(r);
+  let p: usize = 0;
+  if (size && count > <usize>0xFFFFFFFF / size) setLastError(r, ErrorCode.TOO_LARGE);
+  else {
+    let bytes = count * size;
+    p = core.allocZeroed(r, bytes ? bytes : 1, 0);
   }
-  let bytes = count * size;
-  return core.allocZeroed(r, bytes ? bytes : 1, 0);
+  leave(r);
+  return p;
 }
 
 export function realloc(ptr: usize, size: usize): usize {
   let r = heap();
   if (!r) return 0;
-  if (!size && ptr) { core.free(r, ptr); return 0; } // realloc(p, 0) frees p
-  return core.realloc(r, ptr, size ? size : 1);
+  enter(r);
+  let p: usize = 0;
+  if (!size && ptr) core.free(r, ptr); // realloc(p, 0) frees p
+  else p = core.realloc(r, ptr, size ? size : 1);
+  leave(r);
+  return p;
 }
 
 export function aligned_alloc(align: usize, size: usize): usize {
   let r = heap();
   if (!r) return 0;
-  if (!align) { setLastError(r, ErrorCode.BAD_ALIGN); return 0; }
-  return core.allocAligned(r, size ? size : 1, align);
+  enter(r);
+  let p: usize = 0;
+  if (!align) setLastError(r, ErrorCode.BAD_ALIGN);
+  else p = core.allocAligned(r, size ? size : 1, align);
+  leave(r);
+  return p;
 }
 
 export function malloc_usable_size(ptr: usize): usize {
   if (!ptr) return 0;
   let r = heap();
-  return r ? core.usableSize(r, ptr) : 0;
+  if (!r) return 0;
+  enter(r);
+  let n = core.usableSize(r, ptr);
+  leave(r);
+  return n;
 }
+
+// ── as-buddy's own entry points ──────────────────────────────────────────────────────────────
 
 /** Sized free (Rust GlobalAlloc::dealloc): returns an ErrorCode. */
 export function buddy_dealloc(ptr: usize, size: usize, align: usize): u32 {
   let r = heap();
-  return r ? core.dealloc(r, ptr, size, align) : initError;
+  if (!r) return initError;
+  enter(r);
+  let code = core.dealloc(r, ptr, size, align);
+  leave(r);
+  return code;
 }
 
 /** Adds [base, base + size) of this memory as another region. */
 export function buddy_add_region(base: usize, size: usize): u32 {
   let r = heap();
-  return r ? core.addRegion(r, base, size) : initError;
+  if (!r) return initError;
+  enter(r);
+  let code = core.addRegion(r, base, size);
+  leave(r);
+  return code;
 }
 
 /** Merges the free buddies that deferred coalescing left; returns how many merges. */
 export function buddy_coalesce(): u32 {
   let r = heap();
-  return r ? core.coalesce(r) : 0;
+  if (!r) return 0;
+  enter(r);
+  let n = core.coalesce(r);
+  leave(r);
+  return n;
 }
 
-/** The error code of the last failed call. */
+/** The error code of this instance's last failed call. */
 export function buddy_last_error(): u32 {
+  if (THREADS) return root ? threadError : initError;
   return root ? getLastError(root) : initError;
 }
 
 /** Runs the heap checker: 0 (OK) or an ErrorCode; buddy_check_detail() names the invariant. */
 export function buddy_check(): u32 {
   let r = heap();
-  return r ? check(r) : initError;
+  if (!r) return initError;
+  enter(r);
+  let code = check(r);
+  leave(r);
+  return code;
 }
 
 export function buddy_check_detail(): u32 {
   return root ? getCheckDetail(root) : 0;
 }
 
-/** Fills the statistics record (see README) and returns its address. */
+/** Fills the statistics record (see README) and returns its address: static data, or in the
+ *  threads build a block of the heap that each instance takes on its first call (256 bytes
+ *  in use per instance that reads statistics). */
 export function buddy_stats(): usize {
   let r = heap();
-  if (r) core.statsInto(r, statsBuffer);
-  else memory.fill(statsBuffer, 0, STATS_SIZE);
+  if (!r) {
+    if (statsBuffer) memory.fill(statsBuffer, 0, STATS_SIZE);
+    return statsBuffer;
+  }
+  enter(r);
+  // Threads build: the record is this instance's own block, taken on first use.
+  if (!statsBuffer) statsBuffer = core.allocAligned(r, STATS_SIZE, 16);
+  if (statsBuffer) core.statsInto(r, statsBuffer);
+  leave(r);
   return statsBuffer;
 }
 
-/** The heap's root (control block address); 0 before initialisation fails or happens. */
+/** The heap's root (control block address); 0 if setup failed. */
 export function buddy_root(): usize {
   return heap();
 }
@@ -137,17 +280,20 @@ export function buddy_root(): usize {
 export function buddy_alloc_many(sizes: usize, count: u32, out: usize): u32 {
   let r = heap();
   if (!r) return initError;
+  enter(r);
+  let code: u32 = ErrorCode.OK;
   for (let i: u32 = 0; i < count; ++i) {
     let p = core.allocAligned(r, load<u32>(sizes + (<usize>i << 2)), 0);
     if (!p) {
-      let code = getLastError(r);
+      code = getLastError(r);
       for (let j: u32 = 0; j < i; ++j) core.free(r, load<u32>(out + (<usize>j << 2)));
       setLastError(r, code);
-      return code;
+      break;
     }
     store<u32>(out + (<usize>i << 2), p);
   }
-  return ErrorCode.OK;
+  leave(r);
+  return code;
 }
 
 /** Batch free of `count` u32 pointers at `ptrs`, in order. Stops at the first pointer that is
@@ -155,11 +301,14 @@ export function buddy_alloc_many(sizes: usize, count: u32, out: usize): u32 {
 export function buddy_free_many(ptrs: usize, count: u32): u32 {
   let r = heap();
   if (!r) return 0;
-  for (let i: u32 = 0; i < count; ++i) {
+  enter(r);
+  let i: u32 = 0;
+  for (; i < count; ++i) {
     let p = load<u32>(ptrs + (<usize>i << 2));
-    if (p && core.free(r, p)) return i;
+    if (p && core.free(r, p)) break;
   }
-  return count;
+  leave(r);
+  return i;
 }
 
 // ── The core API under as-buddy names (what the TypeScript bindings call) ──────────────────
@@ -168,25 +317,45 @@ export function buddy_free_many(ptrs: usize, count: u32): u32 {
 
 export function buddy_alloc(size: usize, align: usize): usize {
   let r = heap();
-  return r ? core.allocAligned(r, size, align) : 0;
+  if (!r) return 0;
+  enter(r);
+  let p = core.allocAligned(r, size, align);
+  leave(r);
+  return p;
 }
 
 export function buddy_alloc_zeroed(size: usize, align: usize): usize {
   let r = heap();
-  return r ? core.allocZeroed(r, size, align) : 0;
+  if (!r) return 0;
+  enter(r);
+  let p = core.allocZeroed(r, size, align);
+  leave(r);
+  return p;
 }
 
 export function buddy_free(ptr: usize): u32 {
   let r = heap();
-  return r ? core.free(r, ptr) : initError;
+  if (!r) return initError;
+  enter(r);
+  let code = core.free(r, ptr);
+  leave(r);
+  return code;
 }
 
 export function buddy_realloc(ptr: usize, size: usize): usize {
   let r = heap();
-  return r ? core.realloc(r, ptr, size) : 0;
+  if (!r) return 0;
+  enter(r);
+  let p = core.realloc(r, ptr, size);
+  leave(r);
+  return p;
 }
 
 export function buddy_usable_size(ptr: usize): usize {
   let r = heap();
-  return r ? core.usableSize(r, ptr) : 0;
+  if (!r) return 0;
+  enter(r);
+  let n = core.usableSize(r, ptr);
+  leave(r);
+  return n;
 }

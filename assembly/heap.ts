@@ -46,6 +46,10 @@ import {
   orderOf, STATS_SIZE, setStat, setStat64, setStatFree,
 } from "./layout";
 
+/** Blocks of 2^16 bytes and up that move in a growing realloc go to the largest free block. */
+// @ts-ignore: decorator
+@inline const REALLOC_ROOM_LOG: u32 = 16;
+
 /** Debug builds (no --noAssert) check internal invariants; release builds compile them out. */
 // @ts-ignore: decorator
 @inline const DEBUG: bool = !ASC_NO_ASSERT;
@@ -424,13 +428,18 @@ export function realloc(root: usize, p: usize, size: usize): usize {
     bumpCounter(root, Counter.IN_PLACE_REALLOCS);
     return p;
   }
-  // Moving: a block that grew is likely to keep growing (vectors double). Take the lowest
-  // part of the largest free block, so that its buddies are free and the next growths happen
-  // in place, as TLSF's last block grows into the end of the heap; else any block of the size.
+  // Moving: a block that grew is likely to keep growing (vectors double). Give it room to grow
+  // in place: a large block (64 KiB and up) goes to the lowest part of the largest free block,
+  // as TLSF's last block grows into the end of the heap; a smaller one to the lower half of a
+  // block twice its size. (Sending small blocks to the largest block too fragments the heap
+  // under random reallocs: measured 331 MiB of memory for 66 MiB live, against 212 MiB.)
   let q: usize = 0;
   let nonEmpty = getNonEmpty(root);
   let largest: u32 = nonEmpty ? 31 - <u32>clz<u32>(nonEmpty) : 0;
-  if (nonEmpty && largest > k2) q = takeBlock(root, k2, largest, false);
+  if (nonEmpty && largest > k2) {
+    let room = minLog + k2 >= REALLOC_ROOM_LOG ? largest : k2 + 1;
+    q = takeBlock(root, k2, room, false);
+  }
   if (!q) q = takeBlock(root, k2, k2, true);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
   memory.copy(q, p, sizeOf(k, minLog));

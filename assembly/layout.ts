@@ -365,6 +365,30 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32):
 // @ts-ignore: decorator
 @inline export function setRtUsable(block: usize, v: usize): void { store<u32>(block, v, 12); }
 
+// ── Shared heaps (threads build) ─────────────────────────────────────────────────────────────
+//
+// With --enable threads, every instance on one shared memory finds the heap at the same place:
+// __heap_base is the same for all instances of one module, and nothing lives in static data
+// (which each instantiation rewrites). The first 16 bytes above __heap_base hold the words the
+// instances coordinate with; the control block follows.
+//
+// ╒═══════════ Shared header at __heap_base (u32 words) ═══════════╕
+//   0  state   0 = not set up, 1 = being set up, 2 = ready, 3 = setup failed
+//   4  lock    0 = free, 1 = held, 2 = held with waiters (futex protocol)
+//   8  error   the ErrorCode of a failed setup
+//  12  (reserved)
+//  16  control block
+// ╘═════════════════════════════════════════════════════════════════╛
+
+// @ts-ignore: decorator
+@inline export const SHARED_HEADER: usize = 16;
+// @ts-ignore: decorator
+@inline export const SHARED_STATE: usize = 0;
+// @ts-ignore: decorator
+@inline export const SHARED_LOCK: usize = 4;
+// @ts-ignore: decorator
+@inline export const SHARED_ERROR: usize = 8;
+
 // ── Statistics record ────────────────────────────────────────────────────────────────────────
 //
 // What statsInto() writes, and what the C module's buddy_stats() points at (bindings read it).

@@ -51,7 +51,45 @@ export async function runNode(options) {
     moduleBytes: (name) => bytes[name]?.length ?? null,
     BuddyHeap, MemPool,
   });
+  const threads = await runThreads(options).catch((e) => { result.notes.push(`threads rows skipped: ${e.message}`); return []; });
+  result.rows.push(...threads);
   return { meta: meta({ name: "node (V8)", version: process.versions.v8 }), ...result };
+}
+
+/** Throughput of one shared heap (the threads build) with 1, 2 and 4 worker_threads, each
+ *  doing the same number of free + alloc pairs; ns per call is wall time / all calls. */
+export async function runThreads({ scale = 1, runs = 5, log = () => {} }) {
+  const { Worker } = await import("node:worker_threads");
+  const { BuddyHeap } = await import("../bindings/dist/index.js");
+  const ops = Math.max(2000, Math.round(5e5 * scale));
+  const rows = [];
+  for (const workers of [1, 2, 4]) {
+    const samples = [];
+    for (let r = 0; r <= runs; r++) {
+      const heap = await BuddyHeap.createShared(undefined, { maxPages: 4096 });
+      const barrier = new SharedArrayBuffer(4);
+      const ws = Array.from({ length: workers }, (_, i) => new Worker(new URL("./bench/threads-worker.js", import.meta.url),
+        { workerData: { shared: heap.shared, ops, seed: 1 + i, barrier } }));
+      await Promise.all(ws.map((w) => new Promise((res) => w.once("message", res))));
+      const done = ws.map((w) => new Promise((res, rej) => { w.once("message", res); w.once("error", rej); }));
+      const t0 = performance.now();
+      Atomics.store(new Int32Array(barrier), 0, 1);
+      Atomics.notify(new Int32Array(barrier), 0);
+      const results = await Promise.all(done);
+      const ms = performance.now() - t0;
+      await Promise.all(ws.map((w) => w.terminate()));
+      heap.check();
+      if (r > 0) samples.push({ calls: workers * ops * 2, ms, peak: 0, memory: null, failures: results.reduce((n, x) => n + x.failures, 0), meta: null });
+    }
+    const ns = samples.map((x) => (x.ms * 1e6) / x.calls).sort((a, b) => a - b);
+    rows.push({
+      workload: "threads", peer: `${workers} worker${workers > 1 ? "s" : ""}`, mode: "threads", calls: samples[0].calls,
+      nsPerOp: { median: ns[ns.length >> 1], min: ns[0], max: ns[ns.length - 1] },
+      opsPerSecond: Math.round(1e9 / ns[ns.length >> 1]), efficiency: null, failures: samples.reduce((n, x) => n + x.failures, 0),
+    });
+    log(`threads with ${workers} worker(s) done`);
+  }
+  return rows;
 }
 
 const fmt = (x) => (x === null || x === undefined ? "-" : x < 10 ? x.toFixed(1) : x.toFixed(0));
@@ -59,14 +97,14 @@ const fmt = (x) => (x === null || x === undefined ? "-" : x < 10 ? x.toFixed(1) 
 /** Text tables: ns/op per workload and peer, with ratio to TLSF and to the best. */
 export function table(result) {
   const lines = [];
-  for (const mode of ["wasm", "wasi", "js", "runtime"]) {
+  for (const mode of ["wasm", "wasi", "js", "runtime", "threads"]) {
     const rows = result.rows.filter((r) => r.mode === mode);
     if (!rows.length) continue;
     const peers = [...new Set(rows.map((r) => r.peer))];
-    const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)", runtime: "One GC program on each runtime (ns per iteration)" }[mode];
+    const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)", runtime: "One GC program on each runtime (ns per iteration)", threads: "One shared heap, free + alloc from N worker_threads (wall time per call, all workers)" }[mode];
     lines.push(`\n${title}: ns per call, median of ${result.runs} (lower is better); x TLSF`);
     lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20)), "fastest".padStart(20)].join(" "));
-    for (const w of [...result.plan.map((p) => p.name), "gc-program"]) {
+    for (const w of [...result.plan.map((p) => p.name), "gc-program", "threads"]) {
       const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
       const tlsf = (byPeer.tlsf ?? byPeer["AS runtime (TLSF)"])?.nsPerOp.median;
       const best = Object.values(byPeer).sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0];

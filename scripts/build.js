@@ -2,10 +2,13 @@
 // build/as-buddy.debug.wasm (internal asserts on), build/test/as-buddy.limited.wasm (release
 // code, memory capped at 32 pages so tests reach the point where memory.grow fails) and
 // build/as-buddy.host.wasm (static data at 64 KiB: the first 64 KiB are left to a guest module
-// that shares the memory). Targets are in asconfig.json. Then the TypeScript bindings.
+// that shares the memory), build/as-buddy.threads.wasm (one heap for every instance on an
+// imported shared memory, behind a lock) and build/test/as-buddy.threads-unlocked.wasm (the
+// same without the lock, for the test that shows the race). Targets are in asconfig.json.
+// Then the TypeScript bindings.
 import asc from "assemblyscript/asc";
 
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["release", "debug", "limited", "host"];
+const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["release", "debug", "limited", "host", "threads", "threads-unlocked"];
 for (const target of targets) {
   const { error, stderr } = await asc.main(["--config", "asconfig.json", "--target", target], {});
   if (error) {

@@ -59,14 +59,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 export function markdown(result) {
   const out = [];
   const fmt = (x) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
-  for (const mode of ["wasm", "wasi", "js", "runtime"]) {
+  for (const mode of ["wasm", "wasi", "js", "runtime", "threads"]) {
     const rows = result.rows.filter((r) => r.mode === mode);
     if (!rows.length) continue;
     const peers = [...new Set(rows.map((r) => r.peer))];
-    out.push(`\n${{ wasm: "From inside wasm", wasi: "WASI command modules", js: "From JavaScript", runtime: "One GC program (strings, arrays, maps) on each runtime, ns per iteration" }[mode]} (median of ${result.runs}; x TLSF):\n`);
+    out.push(`\n${{ wasm: "From inside wasm", wasi: "WASI command modules", js: "From JavaScript", runtime: "One GC program (strings, arrays, maps) on each runtime, ns per iteration", threads: "One shared heap (threads build), free + alloc from N worker_threads, wall time per call over all workers" }[mode]} (median of ${result.runs}; x TLSF):\n`);
     out.push(`| workload | ${peers.join(" | ")} | fastest |`);
     out.push(`| --- |${peers.map(() => " ---: |").join("")} --- |`);
-    for (const w of [...result.plan.map((p) => p.name), "gc-program"]) {
+    for (const w of [...result.plan.map((p) => p.name), "gc-program", "threads"]) {
       const here = rows.filter((x) => x.workload === w);
       if (!here.length) continue;
       const best = [...here].sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0].peer;

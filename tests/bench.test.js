@@ -39,6 +39,11 @@ test("Node: every workload on every peer, from wasm and from JavaScript", async 
   checkRows(result, ["wasm"], wasmPeers);
   checkRows(result, ["js"], [...wasmPeers, "as-buddy (bindings)", "@thi.ng/malloc"]);
   assert.ok(result.rows.some((r) => r.peer === "as-buddy (batch)"), "the batch row");
+  for (const n of ["1 worker", "2 workers", "4 workers"]) {
+    const r = result.rows.find((x) => x.mode === "threads" && x.peer === n);
+    assert.ok(r && r.failures === 0 && r.opsPerSecond > 0, `threads row: ${n}`);
+  }
+  assert.ok(result.rows.some((r) => r.mode === "runtime" && r.peer === "as-buddy runtime"), "the runtime row");
   assert.ok(result.meta.commit && result.meta.cpu && result.meta.engine.version, "metadata");
 });
 
@@ -62,7 +67,7 @@ test("the chart is drawn from the results, one bar per measured row", async () =
   const result = await runNode({ scale: SCALE, runs: 1, modes: ["wasm"], only: ["pairs", "churn"] });
   const svg = chart(result);
   assert.match(svg, /lower is better/);
-  assert.equal((svg.match(/<line /g) ?? []).length, result.rows.length, "a whisker per row");
+  assert.equal((svg.match(/<line /g) ?? []).length, result.rows.filter((r) => r.mode === "wasm").length, "a whisker per wasm row");
   assert.match(svg, new RegExp(`commit ${result.meta.commit}`));
 });
 

@@ -42,6 +42,13 @@ export interface BuddyHeapOptions {
   deferLimit?: number;
 }
 
+/** What a worker needs to reach a shared heap: post it to the worker (both parts are
+ *  structured-cloneable) and call BuddyHeap.attach there. */
+export interface SharedHeap {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+}
+
 /** A snapshot of the heap's statistics (README, "Statistics"). */
 export interface HeapStats {
   totalBytes: number;
@@ -73,6 +80,10 @@ type TypedArrayConstructor<T> = {
  *  such as the JavaScriptCore shell: pass the module to create() there). */
 export const defaultWasmUrl: URL | undefined =
   typeof URL === "function" ? new URL("../../build/as-buddy.wasm", import.meta.url) : undefined;
+
+/** The threads build: one heap for every instance on a shared memory. */
+export const defaultThreadsWasmUrl: URL | undefined =
+  typeof URL === "function" ? new URL("../../build/as-buddy.threads.wasm", import.meta.url) : undefined;
 
 async function compileResponse(response: Response | PromiseLike<Response>): Promise<WebAssembly.Module> {
   const r = await response;
@@ -113,9 +124,37 @@ export class BuddyHeap {
   /** The module's exports, for what the class does not wrap. Addresses come back signed from
    *  the raw instance path: use `>>> 0`. */
   readonly exports: BuddyExports;
+  /** For a shared heap: what attach() needs in another thread; null otherwise. */
+  readonly shared: SharedHeap | null;
 
-  private constructor(exports: BuddyExports) {
+  private constructor(exports: BuddyExports, shared: SharedHeap | null = null) {
     this.exports = exports;
+    this.shared = shared;
+  }
+
+  /** A heap on a new shared WebAssembly.Memory that Web Workers and worker_threads can use
+   *  together (the threads build of the module: every call holds one lock). Pass `heap.shared`
+   *  to each worker and call BuddyHeap.attach there. maxPages is the memory's maximum too. */
+  static async createShared(source: WasmSource | undefined = defaultThreadsWasmUrl, options: BuddyHeapOptions = {}): Promise<BuddyHeap> {
+    if (source === undefined) throw new TypeError("as-buddy: no URL support here: pass the threads module to createShared()");
+    const module = await compileSource(source);
+    const maximum = options.maxPages ?? 16384;
+    const memory = new WebAssembly.Memory({ initial: Math.max(2, options.initialPages ?? 2), maximum, shared: true });
+    const heap = BuddyHeap.attach({ module, memory });
+    return BuddyHeap.setup(heap.exports, { ...options, maxPages: maximum }, heap.shared);
+  }
+
+  /** The shared heap of another thread, in this one: instantiates the same module on the same
+   *  memory. The heap is set up once, by whichever instance comes first. */
+  static attach(shared: SharedHeap): BuddyHeap {
+    const instance = new WebAssembly.Instance(shared.module, { env: { memory: shared.memory } });
+    // asc re-exports an imported memory; add it where a build does not.
+    const exports = ("memory" in instance.exports ? instance.exports
+      : Object.defineProperty(Object.create(instance.exports), "memory", { value: shared.memory })) as unknown as BuddyExports;
+    for (const name of REQUIRED) {
+      if (!(name in exports)) throw new TypeError(`as-buddy: the module does not export ${name}: not an as-buddy module`);
+    }
+    return new BuddyHeap(exports, shared);
   }
 
   /** Loads the module (by default the packaged release build) and sets up its heap. */
@@ -137,8 +176,8 @@ export class BuddyHeap {
     return BuddyHeap.setup(exports, options);
   }
 
-  private static setup(exports: BuddyExports, options: BuddyHeapOptions): BuddyHeap {
-    const heap = new BuddyHeap(exports);
+  private static setup(exports: BuddyExports, options: BuddyHeapOptions, shared: SharedHeap | null = null): BuddyHeap {
+    const heap = new BuddyHeap(exports, shared);
     const { initialPages, maxPages = 65535, minBlock = 16, maxOrder = 27, deferLimit = 16 } = options;
     if (initialPages !== undefined) {
       const pages = heap.checkU32("create", "initialPages", initialPages, ErrorCode.BAD_CONFIG);
@@ -157,7 +196,8 @@ export class BuddyHeap {
   }
 
   /** The module's memory. Typed-array views on it are detached whenever memory grows (any
-   *  alloc may grow it): make views after allocating, with bytes() or view(). */
+   *  alloc may grow it): make views after allocating, with bytes() or view(). A shared memory's
+   *  views are not detached, but they keep their old length: make them afresh as well. */
   get memory(): WebAssembly.Memory {
     return this.exports.memory;
   }
