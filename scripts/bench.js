@@ -8,6 +8,7 @@ import { execSync } from "node:child_process";
 import os from "node:os";
 import { buildBench } from "./bench/build.js";
 import { runSuite } from "./bench/suite.js";
+import { MODULE_FILES as FILES } from "./bench/files.js";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
 const engine = args.engine ?? "node";
@@ -17,15 +18,6 @@ const out = args.out ?? "results";
 const only = args.only ? args.only.split(",") : null;
 const modes = args.modes ? args.modes.split(",") : ["wasm", "js"];
 
-const FILES = {
-  driver: "build/bench/driver.wasm",
-  "as-buddy": "build/as-buddy.wasm",
-  tlsf: "build/bench/tlsf.wasm",
-  dlmalloc: "build/bench/dlmalloc.wasm",
-  bump: "build/bench/bump.wasm",
-  "gc-buddy": "build/bench/gc-buddy.wasm",
-  "gc-tlsf": "build/bench/gc-tlsf.wasm",
-};
 
 function meta(engineInfo) {
   let commit = "unknown";

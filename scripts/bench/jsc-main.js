@@ -1,19 +1,11 @@
 // The JavaScriptCore shell's side of the benchmark: `jsc -m scripts/bench/jsc-main.js -- <json>`.
 // Prints "LOG ..." lines while it runs and one "RESULT <json>" line at the end.
 import { runSuite } from "./suite.js";
+import { MODULE_FILES as FILES } from "./files.js";
 
 // The shell passes what follows `--` as `arguments` (older builds) or `scriptArgs`.
 const argv = typeof scriptArgs !== "undefined" ? scriptArgs : globalThis.arguments;
 const { root, ...options } = JSON.parse(argv[0]);
-const FILES = {
-  driver: "build/bench/driver.wasm",
-  "as-buddy": "build/as-buddy.wasm",
-  tlsf: "build/bench/tlsf.wasm",
-  dlmalloc: "build/bench/dlmalloc.wasm",
-  bump: "build/bench/bump.wasm",
-  "gc-buddy": "build/bench/gc-buddy.wasm",
-  "gc-tlsf": "build/bench/gc-tlsf.wasm",
-};
 const sizes = {};
 const notes = [];
 let BuddyHeap = null;

@@ -1,16 +1,8 @@
 // The browser side of the benchmark: the same suite as Node, modules fetched from the server.
 import { runSuite } from "./suite.js";
+import { MODULE_FILES } from "./files.js";
 import { BuddyHeap } from "../../bindings/dist/index.js";
 
-const FILES = {
-  driver: "/build/bench/driver.wasm",
-  "as-buddy": "/build/as-buddy.wasm",
-  tlsf: "/build/bench/tlsf.wasm",
-  dlmalloc: "/build/bench/dlmalloc.wasm",
-  bump: "/build/bench/bump.wasm",
-  "gc-buddy": "/build/bench/gc-buddy.wasm",
-  "gc-tlsf": "/build/bench/gc-tlsf.wasm",
-};
 const sizes = {};
 const out = document.getElementById("log");
 
@@ -21,7 +13,7 @@ window.runBench = async (options) => {
     ...options,
     now: () => performance.now(),
     loadModule: async (name) => {
-      const r = await fetch(FILES[name]);
+      const r = await fetch(`/${MODULE_FILES[name]}`);
       if (!r.ok) return null;
       const bytes = await r.arrayBuffer();
       sizes[name] = bytes.byteLength;

@@ -1,0 +1,11 @@
+// The benchmark's modules, relative to the repository root: one list for every harness
+// (Node, the browser page, the jsc shell).
+export const MODULE_FILES = {
+  driver: "build/bench/driver.wasm",
+  "as-buddy": "build/as-buddy.wasm",
+  tlsf: "build/bench/tlsf.wasm",
+  dlmalloc: "build/bench/dlmalloc.wasm",
+  bump: "build/bench/bump.wasm",
+  "gc-buddy": "build/bench/gc-buddy.wasm",
+  "gc-tlsf": "build/bench/gc-tlsf.wasm",
+};
