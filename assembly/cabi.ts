@@ -133,6 +133,12 @@ export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLim
   return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit);
 }
 
+/** Whether [ptr, ptr + bytes) lies inside linear memory (no wrap-around). */
+// @ts-ignore: decorator
+@inline function inMemory(ptr: usize, bytes: u64): bool {
+  return <u64>ptr + bytes <= <u64>memory.size() << 16;
+}
+
 // ── The C names ──────────────────────────────────────────────────────────────────────────────
 
 export function malloc(size: usize): usize {
@@ -275,11 +281,17 @@ export function buddy_root(): usize {
 
 /** Batch alloc: reads `count` u32 sizes at `sizes` and writes the blocks (16-aligned, as
  *  malloc) to `out`, which may be the same array. All or nothing: on the first failure the
- *  blocks already taken are freed, and the error is returned (OK otherwise). One call from JS
- *  instead of `count`. */
+ *  blocks already taken are freed, and the error is returned (OK otherwise); an array that
+ *  does not fit in memory is BAD_REGION. One call from JS instead of `count`. */
 export function buddy_alloc_many(sizes: usize, count: u32, out: usize): u32 {
   let r = heap();
   if (!r) return initError;
+  // Arrays that do not fit in memory would trap: BAD_REGION, nothing allocated.
+  if (!inMemory(sizes, <u64>count << 2) || !inMemory(out, <u64>count << 2)) {
+    if (THREADS) threadError = ErrorCode.BAD_REGION;
+    else setLastError(r, ErrorCode.BAD_REGION);
+    return ErrorCode.BAD_REGION;
+  }
   enter(r);
   let code: u32 = ErrorCode.OK;
   for (let i: u32 = 0; i < count; ++i) {
@@ -297,10 +309,16 @@ export function buddy_alloc_many(sizes: usize, count: u32, out: usize): u32 {
 }
 
 /** Batch free of `count` u32 pointers at `ptrs`, in order. Stops at the first pointer that is
- *  rejected (its error is buddy_last_error()) and returns how many were freed before it. */
+ *  rejected (its error is buddy_last_error()) and returns how many were freed before it; an
+ *  array that does not fit in memory frees nothing (BAD_REGION). */
 export function buddy_free_many(ptrs: usize, count: u32): u32 {
   let r = heap();
   if (!r) return 0;
+  if (!inMemory(ptrs, <u64>count << 2)) {
+    if (THREADS) threadError = ErrorCode.BAD_REGION;
+    else setLastError(r, ErrorCode.BAD_REGION);
+    return 0;
+  }
   enter(r);
   let i: u32 = 0;
   for (; i < count; ++i) {

@@ -155,9 +155,11 @@ export class BuddyHeap {
     for (let k: u32 = 0; k < 32; ++k) unchecked(out.freeBlocks[k] = getStatFree(statsScratch, k));
     return out;
   }
-  /** Writes the raw statistics record (layout.ts) to `out`, STATS_SIZE bytes. */
+  /** Writes the raw statistics record (layout.ts) to `out`, STATS_SIZE bytes; BAD_REGION if
+   *  that does not fit in memory. */
   statsInto(out: usize): ErrorCode {
     if (!core.isHeap(this.root)) return ErrorCode.NOT_INITIALIZED;
+    if (<u64>out + <u64>STATS_SIZE > <u64>memory.size() << 16) return ErrorCode.BAD_REGION; // would trap
     core.statsInto(this.root, out);
     return ErrorCode.OK;
   }

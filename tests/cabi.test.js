@@ -109,6 +109,23 @@ for (const build of ["release", "debug"]) {
       assert.equal(e.buddy_dealloc(p, 256, 16), ErrorCode.OK);
     });
 
+    test("batch calls reject arrays that do not fit in memory instead of trapping", () => {
+      const e = load(build);
+      const p = e.malloc(64) >>> 0;
+      const before = state(e);
+      const top = e.memory.buffer.byteLength;
+      assert.equal(e.buddy_alloc_many(top - 4, 2, 16), ErrorCode.BAD_REGION, "sizes past the end");
+      assert.equal(e.buddy_alloc_many(16, 2, 0xfffffffc), ErrorCode.BAD_REGION, "out wraps around");
+      assert.equal(e.buddy_alloc_many(16, 0x40000000, 16), ErrorCode.BAD_REGION, "count far too large");
+      assert.equal(e.buddy_last_error(), ErrorCode.BAD_REGION);
+      new Uint32Array(e.memory.buffer, top - 4, 1)[0] = p;
+      assert.equal(e.buddy_free_many(top - 4, 2), 0, "ptrs past the end: nothing freed");
+      assert.equal(e.buddy_last_error(), ErrorCode.BAD_REGION);
+      assert.deepEqual(state(e), before);
+      assert.equal(e.malloc_usable_size(p), 64, "p is still live");
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+    });
+
     test("buddy_init configures before first use, and only then", () => {
       const e = load(build);
       assert.equal(e.buddy_init(24, 20, 100, 0), ErrorCode.BAD_CONFIG, "min block not a power of two");

@@ -492,6 +492,15 @@ describe("every misuse returns its code and leaves the heap unchanged", () => {
 });
 
 describe("check()", () => {
+  test("statsInto rejects a record that would not fit in memory", () => {
+    let a = arena(8192, 65536);
+    let h = small(a);
+    expect<ErrorCode>(h.statsInto(0xFFFFFF00)).toBe(ErrorCode.BAD_REGION);
+    expect<ErrorCode>(h.statsInto((<usize>memory.size() << 16) - 16)).toBe(ErrorCode.BAD_REGION);
+    let out = arena(256, 16);
+    expect<ErrorCode>(h.statsInto(out)).toBe(ErrorCode.OK);
+  });
+
   test("finds a stray free bit", () => {
     let a = arena(8192, 65536);
     let h = small(a);
