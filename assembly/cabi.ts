@@ -13,10 +13,11 @@
 
 import * as core from "./heap";
 import { check } from "./check";
-import { ErrorCode } from "./errors";
+import { ErrorCode, PoolError } from "./errors";
+import * as pools from "./pool";
 import {
   STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, SHARED_HEADER, SHARED_STATE,
-  SHARED_LOCK, SHARED_ERROR, getLastError, setLastError, getCheckDetail,
+  SHARED_LOCK, SHARED_ERROR, POOL_STATS_SIZE, getLastError, setLastError, getCheckDetail,
 } from "./layout";
 
 // @ts-ignore: decorator
@@ -376,4 +377,136 @@ export function buddy_usable_size(ptr: usize): usize {
   let n = core.usableSize(r, ptr);
   leave(r);
   return n;
+}
+
+// ── Pools (pool.ts) ──────────────────────────────────────────────────────────────────────────
+// Addresses, sizes and handles cross as f64: integers up to 2^53, exact in JavaScript. A value
+// that is not one (negative, fractional, NaN, too large) is rejected like any bad input: an
+// invalid size, an address outside the pool, an invalid handle. Results that are an address,
+// a size or a handle are negative (-PoolError) on failure. Pool metadata comes from this
+// module's heap, so in the threads build pools are shared like the heap and every call holds
+// the heap's lock.
+
+/** Not a u64 up to 2^53: larger than every valid value, so every check rejects it. */
+// @ts-ignore: decorator
+@inline const NOT_EXACT: u64 = u64.MAX_VALUE;
+
+// @ts-ignore: decorator
+@inline function exact(x: f64): u64 {
+  return x >= 0 && x <= 9007199254740992.0 && Math.floor(x) == x ? <u64>x : NOT_EXACT;
+}
+
+/** The pool statistics record: static data without threads; per instance, from the heap, with. */
+let poolStatsBuffer: usize = THREADS ? 0 : memory.data(<i32>POOL_STATS_SIZE, 16);
+let poolCreateError: u32 = PoolError.OK;
+
+/** Creates a pool (see README, "BuddyPool"); returns its pointer, or 0 with
+ *  buddy_pool_create_error() saying why. */
+export function buddy_pool_create(base: f64, size: f64, minAlloc: f64, maxAlloc: f64, minBuddy: f64): usize {
+  let r = heap();
+  if (!r) { poolCreateError = PoolError.NO_METADATA_MEMORY; return 0; }
+  enter(r);
+  let p = pools.createPool(r, exact(base), exact(size), exact(minAlloc), exact(maxAlloc), exact(minBuddy));
+  poolCreateError = pools.poolCreateError();
+  leave(r);
+  return p;
+}
+
+export function buddy_pool_create_error(): u32 {
+  return poolCreateError;
+}
+
+export function buddy_pool_destroy(pool: usize): u32 {
+  let r = heap();
+  if (!r) return PoolError.NOT_A_POOL;
+  enter(r);
+  let code = pools.destroyPool(pool);
+  leave(r);
+  return code;
+}
+
+export function buddy_pool_alloc(pool: usize, bytes: f64): f64 {
+  let r = heap();
+  if (!r) return -PoolError.NOT_A_POOL;
+  enter(r);
+  let a: i64 = pools.isPool(pool) ? pools.poolAlloc(pool, exact(bytes)) : -PoolError.NOT_A_POOL;
+  leave(r);
+  return <f64>a;
+}
+
+export function buddy_pool_free(pool: usize, address: f64): u32 {
+  let r = heap();
+  if (!r) return PoolError.NOT_A_POOL;
+  enter(r);
+  let code = pools.isPool(pool) ? pools.poolFree(pool, exact(address)) : PoolError.NOT_A_POOL;
+  leave(r);
+  return code;
+}
+
+export function buddy_pool_usable_size(pool: usize, address: f64): f64 {
+  let r = heap();
+  if (!r) return -PoolError.NOT_A_POOL;
+  enter(r);
+  let n: i64 = pools.isPool(pool) ? pools.poolUsableSize(pool, exact(address)) : -PoolError.NOT_A_POOL;
+  leave(r);
+  return <f64>n;
+}
+
+export function buddy_pool_alloc_handle(pool: usize, bytes: f64): f64 {
+  let r = heap();
+  if (!r) return -PoolError.NOT_A_POOL;
+  enter(r);
+  let h: i64 = pools.isPool(pool) ? pools.poolAllocHandle(pool, exact(bytes)) : -PoolError.NOT_A_POOL;
+  leave(r);
+  return <f64>h;
+}
+
+export function buddy_pool_handle_address(pool: usize, handle: f64): f64 {
+  let r = heap();
+  if (!r) return -PoolError.NOT_A_POOL;
+  enter(r);
+  let a: i64 = pools.isPool(pool) ? pools.poolHandleAddress(pool, exact(handle)) : -PoolError.NOT_A_POOL;
+  leave(r);
+  return <f64>a;
+}
+
+export function buddy_pool_free_handle(pool: usize, handle: f64): u32 {
+  let r = heap();
+  if (!r) return PoolError.NOT_A_POOL;
+  enter(r);
+  let code = pools.isPool(pool) ? pools.poolFreeHandle(pool, exact(handle)) : PoolError.NOT_A_POOL;
+  leave(r);
+  return code;
+}
+
+export function buddy_pool_check(pool: usize): u32 {
+  let r = heap();
+  if (!r) return PoolError.NOT_A_POOL;
+  enter(r);
+  let code = pools.isPool(pool) ? pools.poolCheck(pool) : PoolError.NOT_A_POOL;
+  leave(r);
+  return code;
+}
+
+/** Fills the pool statistics record (layout.ts) and returns its address, or 0 if `pool` is
+ *  not a pool (threads build: a per-instance block of the heap, as buddy_stats). */
+export function buddy_pool_stats(pool: usize): usize {
+  let r = heap();
+  if (!r) return 0;
+  enter(r);
+  let out: usize = 0;
+  if (pools.isPool(pool)) {
+    if (!poolStatsBuffer) poolStatsBuffer = core.allocAligned(r, POOL_STATS_SIZE, 16);
+    if (poolStatsBuffer) {
+      pools.poolStatsInto(pool, poolStatsBuffer);
+      out = poolStatsBuffer;
+    }
+  }
+  leave(r);
+  return out;
+}
+
+/** buddy_pool's compute_buddy_size: the block size serving `bytes`, 0 if none. */
+export function buddy_compute_buddy_size(bytes: f64, minBuddy: f64, maxBuddy: f64): f64 {
+  return <f64>pools.computeBuddySize(exact(bytes), exact(minBuddy), exact(maxBuddy));
 }

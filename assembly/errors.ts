@@ -90,3 +90,63 @@ export enum CheckFailure {
   /** Eager coalescing is configured, yet two free buddies were left unmerged. */
   UNMERGED_BUDDIES = 12,
 }
+
+/** Error codes of BuddyPool (pool.ts), named after the Rust crate buddy_pool's BuddyErrorType
+ *  where one applies. Pool calls return them negated in place of an address, or as a code.
+ *  Like ErrorCode, a rejected call changes nothing but the failure counters. Never renumber. */
+export enum PoolError {
+  OK = 0,
+  /** A configuration value is invalid (see pool.ts, "Configuration"). */
+  INVALID_PARAMETER = 1,
+  /** A size that is not an integer from 0 to 2^53 (0 itself is UNDERSIZE_ALLOC, as minAlloc >= 1). */
+  INVALID_SIZE = 2,
+  /** A request below the pool's minAlloc (0 bytes included). */
+  UNDERSIZE_ALLOC = 3,
+  /** A request above the pool's maxAlloc. */
+  OVERSIZE_ALLOC = 4,
+  /** No free block is large enough. */
+  OUT_OF_MEMORY = 5,
+  /** The address is inside the pool and aligned, but not the start of an allocated block. */
+  INVALID_ADDRESS = 6,
+  /** The address is not a multiple of minBuddy from the pool's base. */
+  UNALIGNED_ADDRESS = 7,
+  /** The address is outside the pool's managed range. */
+  ADDRESS_OUTSIDE_POOL = 8,
+  /** The block at the address is already free. */
+  FREEING_FREE_MEMORY = 9,
+  /** The range holds no block of minBuddy bytes. */
+  EMPTY_POOL = 10,
+  /** The handle's generation is not its block's: it was freed (use after free). */
+  STALE_HANDLE = 11,
+  /** The value is not a handle of this pool (never issued, or not a block start). */
+  INVALID_HANDLE = 12,
+  /** The pointer does not point at a live pool (never created, or destroyed). */
+  NOT_A_POOL = 13,
+  /** The heap the metadata comes from has no room for it. */
+  NO_METADATA_MEMORY = 14,
+  /** check() found a broken invariant. */
+  CORRUPT = 15,
+}
+
+/** A one-line English description of a pool error code. */
+export function poolErrorMessage(code: u32): string {
+  switch (code) {
+    case PoolError.OK: return "ok";
+    case PoolError.INVALID_PARAMETER: return "invalid pool parameter";
+    case PoolError.INVALID_SIZE: return "size is not an integer from 0 to 2^53";
+    case PoolError.UNDERSIZE_ALLOC: return "request is smaller than the pool's minAlloc";
+    case PoolError.OVERSIZE_ALLOC: return "request is larger than the pool's maxAlloc";
+    case PoolError.OUT_OF_MEMORY: return "out of memory: no free block in the pool is large enough";
+    case PoolError.INVALID_ADDRESS: return "address is not the start of an allocated block";
+    case PoolError.UNALIGNED_ADDRESS: return "address is not a multiple of minBuddy from the pool's base";
+    case PoolError.ADDRESS_OUTSIDE_POOL: return "address is outside the pool";
+    case PoolError.FREEING_FREE_MEMORY: return "block is already free (double free)";
+    case PoolError.EMPTY_POOL: return "pool range holds no block of minBuddy bytes";
+    case PoolError.STALE_HANDLE: return "handle is stale: its block was freed";
+    case PoolError.INVALID_HANDLE: return "not a handle of this pool";
+    case PoolError.NOT_A_POOL: return "not a live pool";
+    case PoolError.NO_METADATA_MEMORY: return "no memory for the pool's metadata";
+    case PoolError.CORRUPT: return "pool check failed: an invariant is broken";
+  }
+  return "unknown pool error code";
+}

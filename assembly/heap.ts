@@ -34,7 +34,7 @@
 // assert their invariants.
 
 import {
-  ErrorCode, Counter, CB_SIZE, CB_ALIGN, FLAG_GROWABLE, MAGIC, MAX_REGIONS, ADDRESS_LIMIT,
+  ErrorCode, Counter, CB_SIZE, CB_ALIGN, FLAG_GROWABLE, MAGIC, MAX_REGIONS,
   PAGE_LOG, MAX_PAGES, MIN_LOG_LOWEST, MIN_LOG_HIGHEST, MAX_SIZE_LOG, COUNTER_COUNT,
   getMagic, setMagic, getMinLog, setMinLog, getMaxOrder, setMaxOrder, getFlags, setFlags,
   getNonEmpty, setNonEmpty, setLastError, getDefer, setDefer, getRegionCount,
@@ -663,7 +663,8 @@ function growthFits(root: usize, top: usize, pages: u32, size: usize): bool {
 /** The fewest pages from `pages` up that satisfy growthFits, or 0 past the address limit. */
 function pagesToFit(root: usize, top: usize, pages: u32, size: usize): u32 {
   while (!growthFits(root, top, pages, size)) {
-    if (top + (<usize>(pages + 1) << PAGE_LOG) > ADDRESS_LIMIT) return 0;
+    // Counted in pages: top + bytes would wrap around u32 before passing the limit.
+    if (pages + 1 > MAX_PAGES - <u32>(top >> PAGE_LOG)) return 0;
     ++pages;
   }
   return pages;
@@ -748,6 +749,29 @@ export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growP
   code = addRange(root, a, b);
   if (DEBUG) assert(code == ErrorCode.OK); // the run was checked to fit
   return code;
+}
+
+/** Initialises a detached heap: its control block at `root` and its metadata (bitmaps for
+ *  [lo, hi), metadataBytes(lo, hi, minLog, maxOrder) bytes at `meta`) live outside the range
+ *  it manages, so every byte of [lo, hi) is free at the start. It never grows and has one
+ *  region. Free blocks still carry their list links at their start, so [lo, hi) must be
+ *  writable: BuddyPool (pool.ts) runs the buddy algorithm here on a shadow array, one 16-byte
+ *  shadow unit per minimum block of its pool. The caller validates: lo and hi MIN-aligned,
+ *  lo < hi, the configuration valid, the three areas disjoint. Eager coalescing (deferLimit 0),
+ *  so that a free merges at once, as buddy_pool does. */
+export function initDetached(root: usize, meta: usize, lo: usize, hi: usize, minLog: u32, maxOrder: u32): void {
+  memory.fill(root, 0, CB_SIZE);
+  setMinLog(root, minLog);
+  setMaxOrder(root, maxOrder);
+  setSpanLo(root, lo);
+  setSpanHi(root, lo);
+  setCapHi(root, lo);
+  setMagic(root, MAGIC);
+  buildMetadata(root, meta, metadataBytes(lo, hi, minLog, maxOrder), lo, hi);
+  setSpanHi(root, hi);
+  insertRegion(root, lo, hi);
+  setTotal(root, hi - lo);
+  carveFree(root, lo, hi);
 }
 
 /** Whether `root` points at an initialised heap; reads nothing outside memory. */

@@ -6,14 +6,17 @@
 
 import * as core from "./heap";
 import { check as checkHeap } from "./check";
-import { ErrorCode, CheckFailure } from "./errors";
+import { ErrorCode, CheckFailure, PoolError } from "./errors";
+import * as pools from "./pool";
 import {
   DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, STATS_SIZE, COUNTER_COUNT, Counter,
   getLastError, setLastError, getCheckDetail, getMinLog, getMaxOrder, getStat, getStat64,
-  getStatFree,
+  getStatFree, POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, PoolCounter, getPoolStat64, getPoolStat32,
+  poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolMinLog, poolMaxOrder,
 } from "./layout";
 
-export { ErrorCode, CheckFailure, errorMessage } from "./errors";
+export { ErrorCode, CheckFailure, errorMessage, PoolError, poolErrorMessage } from "./errors";
+export { computeBuddySize, POOL_LIMIT } from "./pool";
 export { Counter, CB_SIZE, STATS_SIZE, MAX_REGIONS, DEFAULT_DEFER } from "./layout";
 
 /** Use the largest maximum order the minimum block allows (largest block 2 GiB). */
@@ -171,3 +174,115 @@ export class BuddyHeap {
 
 // Referenced so the compiler keeps the names in the .d.ts of users.
 export const STATS_COUNTERS: u32 = COUNTER_COUNT;
+
+// ── BuddyPool ────────────────────────────────────────────────────────────────────────────────
+
+const poolScratch = memory.data(<i32>POOL_STATS_SIZE, 16);
+
+/** A snapshot of a pool's statistics, with buddy_pool's fields. Bytes are of the pool's range. */
+export class PoolStats {
+  totalBytes: u64 = 0;
+  usedBytes: u64 = 0;
+  freeBytes: u64 = 0;
+  largestFree: u64 = 0;
+  minBuddy: u64 = 0;
+  /** The largest block the pool can hold. */
+  maxBuddy: u64 = 0;
+  maxOrder: u32 = 0;
+  /** Linear-memory bytes the pool's metadata takes from its heap. */
+  metaBytes: u32 = 0;
+  allocs: u64 = 0;
+  frees: u64 = 0;
+  outOfMemory: u64 = 0;
+  freeingFree: u64 = 0;
+  invalidAddresses: u64 = 0;
+  oversizeAllocs: u64 = 0;
+  undersizeAllocs: u64 = 0;
+  staleHandles: u64 = 0;
+  splits: u64 = 0;
+  merges: u64 = 0;
+  /** Per free list (order 0..maxOrder): blocks pushed, taken by alloc, unlinked to merge, and
+   *  on the list now. */
+  enqueues: StaticArray<u64> = new StaticArray<u64>(32);
+  dequeues: StaticArray<u64> = new StaticArray<u64>(32);
+  removes: StaticArray<u64> = new StaticArray<u64>(32);
+  sizes: StaticArray<u32> = new StaticArray<u32>(32);
+}
+
+/** A buddy allocator for a range it never touches (pool.ts): addresses are u64 up to 2^53 in
+ *  whatever address space the range belongs to. Calls that return an address or a size return
+ *  a negative PoolError on failure. The object pointer is the pool's header, in the heap its
+ *  metadata came from. */
+@final @unmanaged
+export class BuddyPool {
+  /** Why the last BuddyPool.create returned null. */
+  static get createError(): PoolError { return <PoolError>pools.poolCreateError(); }
+
+  /** Creates a pool over [base, base + size) with buddy_pool's configuration; its metadata
+   *  (16 bytes per minBuddy unit, plus about 1.6 KiB) comes from `heap`. Null on failure. */
+  static create(heap: BuddyHeap, base: u64, size: u64, minAlloc: u64, maxAlloc: u64, minBuddy: u64): BuddyPool | null {
+    let p = pools.createPool(changetype<usize>(heap), base, size, minAlloc, maxAlloc, minBuddy);
+    return p ? changetype<BuddyPool>(p) : null;
+  }
+  /** The pool at `pointer`, or null. */
+  static at(pointer: usize): BuddyPool | null {
+    return pools.isPool(pointer) ? changetype<BuddyPool>(pointer) : null;
+  }
+
+  get pointer(): usize { return changetype<usize>(this); }
+  get live(): bool { return pools.isPool(this.pointer); }
+  get base(): u64 { return this.live ? poolBase(this.pointer) : 0; }
+  get size(): u64 { return this.live ? poolSize(this.pointer) : 0; }
+  get minAlloc(): u64 { return this.live ? poolMinAlloc(this.pointer) : 0; }
+  get maxAlloc(): u64 { return this.live ? poolMaxAlloc(this.pointer) : 0; }
+  get minBuddy(): u64 { return this.live ? <u64>1 << poolMinLog(this.pointer) : 0; }
+  /** The largest block (maxAlloc rounded up, within what the pool holds). */
+  get maxBuddy(): u64 { return this.live ? <u64>1 << (poolMinLog(this.pointer) + poolMaxOrder(this.pointer)) : 0; }
+
+  /** The address of a block of at least `bytes`, aligned to its size relative to base; or
+   *  -PoolError. */
+  alloc(bytes: u64): i64 { return this.live ? pools.poolAlloc(this.pointer, bytes) : -PoolError.NOT_A_POOL; }
+  free(address: u64): PoolError { return this.live ? <PoolError>pools.poolFree(this.pointer, address) : PoolError.NOT_A_POOL; }
+  /** The block size at `address`, or -PoolError. */
+  usableSize(address: u64): i64 { return this.live ? pools.poolUsableSize(this.pointer, address) : -PoolError.NOT_A_POOL; }
+  /** alloc, returning a generation-tagged handle (positive, below 2^53), or -PoolError. */
+  allocHandle(bytes: u64): i64 { return this.live ? pools.poolAllocHandle(this.pointer, bytes) : -PoolError.NOT_A_POOL; }
+  /** The address behind a live handle, or -PoolError (STALE_HANDLE once it was freed). */
+  handleAddress(handle: u64): i64 { return this.live ? pools.poolHandleAddress(this.pointer, handle) : -PoolError.NOT_A_POOL; }
+  freeHandle(handle: u64): PoolError { return this.live ? <PoolError>pools.poolFreeHandle(this.pointer, handle) : PoolError.NOT_A_POOL; }
+  check(): PoolError { return this.live ? <PoolError>pools.poolCheck(this.pointer) : PoolError.NOT_A_POOL; }
+  /** Returns the metadata to the heap; the pool is gone (every call answers NOT_A_POOL). */
+  destroy(): PoolError { return <PoolError>pools.destroyPool(this.pointer); }
+
+  stats(out: PoolStats = new PoolStats()): PoolStats {
+    if (!this.live) return out;
+    let s = poolScratch;
+    pools.poolStatsInto(this.pointer, s);
+    out.totalBytes = getPoolStat64(s, 0);
+    out.usedBytes = getPoolStat64(s, 8);
+    out.freeBytes = getPoolStat64(s, 16);
+    out.largestFree = getPoolStat64(s, 24);
+    out.minBuddy = getPoolStat64(s, 32);
+    out.maxBuddy = getPoolStat64(s, 40);
+    out.maxOrder = getPoolStat32(s, 48);
+    out.metaBytes = getPoolStat32(s, 52);
+    out.allocs = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.ALLOCS << 3));
+    out.frees = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.FREES << 3));
+    out.outOfMemory = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.OUT_OF_MEMORY << 3));
+    out.freeingFree = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.FREEING_FREE << 3));
+    out.invalidAddresses = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.INVALID_ADDRESSES << 3));
+    out.oversizeAllocs = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.OVERSIZE << 3));
+    out.undersizeAllocs = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.UNDERSIZE << 3));
+    out.staleHandles = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.STALE_HANDLES << 3));
+    out.splits = getPoolStat64(s, 120);
+    out.merges = getPoolStat64(s, 128);
+    for (let k: u32 = 0; k < 32; ++k) {
+      let at = PS_LISTS + (<usize>k << 5);
+      unchecked(out.enqueues[k] = getPoolStat64(s, at));
+      unchecked(out.dequeues[k] = getPoolStat64(s, at + 8));
+      unchecked(out.removes[k] = getPoolStat64(s, at + 16));
+      unchecked(out.sizes[k] = getPoolStat32(s, at + 24));
+    }
+    return out;
+  }
+}

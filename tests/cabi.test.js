@@ -192,3 +192,18 @@ test("memory grown by the heap is a region it can use across the old top", () =>
   assert.equal(stats(e).regionCount, 1, "grown memory joins the one region");
   assert.equal(e.buddy_check(), ErrorCode.OK);
 });
+
+test("a block no 4 GiB memory can hold fails at once with OUT_OF_MEMORY, nothing changed", () => {
+  // A 2 GiB block must start at 2 GiB and so end at 4 GiB, past the last page the heap may use.
+  // (This once looped for ever: the page count to grow wrapped around u32 before the limit.)
+  const e = load("release");
+  const before = state(e);
+  const pages = e.memory.buffer.byteLength;
+  for (const size of [2 ** 31 - 16, 2 ** 30 + 1]) {
+    assert.equal(e.buddy_alloc(size, 0), 0);
+    assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+  }
+  assert.equal(e.memory.buffer.byteLength, pages, "memory did not grow for a request that cannot fit");
+  assert.deepEqual(state(e), before);
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});

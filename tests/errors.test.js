@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { ErrorCode, CheckFailure, errorName, errorMessage, BuddyError } from "../bindings/dist/index.js";
+import { ErrorCode, CheckFailure, errorName, errorMessage, BuddyError, PoolError, poolErrorMessage } from "../bindings/dist/index.js";
 
 function parseEnum(source, name) {
   const body = new RegExp(`export enum ${name} \\{([\\s\\S]*?)\\n\\}`).exec(source)[1];
@@ -33,4 +33,12 @@ test("errorName names codes and flags unknown ones; BuddyError carries code, cal
   assert.equal(e.name, "BuddyError");
   assert.equal(e.code, ErrorCode.CORRUPT);
   assert.match(e.message, /^check\(\): heap check failed.*\[CORRUPT\] \(LIST_LINKS\)$/);
+});
+
+test("PoolError and its messages in TypeScript equal the AssemblyScript ones", () => {
+  assert.deepEqual(numeric(PoolError), parseEnum(source, "PoolError"));
+  const messages = Object.fromEntries([...source.matchAll(/case PoolError\.([A-Z_]+): return "([^"]*)";/g)].map((m) => [m[1], m[2]]));
+  assert.equal(Object.keys(messages).length, Object.keys(numeric(PoolError)).length);
+  for (const [name, text] of Object.entries(messages)) assert.equal(poolErrorMessage(PoolError[name]), text, name);
+  assert.equal(poolErrorMessage(99), "unknown pool error code");
 });

@@ -85,3 +85,61 @@ export class BuddyError extends Error {
       (detail ? ` (${CheckFailure[detail] ?? detail})` : ""));
   }
 }
+
+/** BuddyPool's error codes (assembly/errors.ts PoolError), named after buddy_pool's
+ *  BuddyErrorType where one applies. */
+export enum PoolError {
+  OK = 0,
+  INVALID_PARAMETER = 1,
+  INVALID_SIZE = 2,
+  UNDERSIZE_ALLOC = 3,
+  OVERSIZE_ALLOC = 4,
+  OUT_OF_MEMORY = 5,
+  INVALID_ADDRESS = 6,
+  UNALIGNED_ADDRESS = 7,
+  ADDRESS_OUTSIDE_POOL = 8,
+  FREEING_FREE_MEMORY = 9,
+  EMPTY_POOL = 10,
+  STALE_HANDLE = 11,
+  INVALID_HANDLE = 12,
+  NOT_A_POOL = 13,
+  NO_METADATA_MEMORY = 14,
+  CORRUPT = 15,
+}
+
+const POOL_MESSAGES: Record<PoolError, string> = {
+  [PoolError.OK]: "ok",
+  [PoolError.INVALID_PARAMETER]: "invalid pool parameter",
+  [PoolError.INVALID_SIZE]: "size is not an integer from 0 to 2^53",
+  [PoolError.UNDERSIZE_ALLOC]: "request is smaller than the pool's minAlloc",
+  [PoolError.OVERSIZE_ALLOC]: "request is larger than the pool's maxAlloc",
+  [PoolError.OUT_OF_MEMORY]: "out of memory: no free block in the pool is large enough",
+  [PoolError.INVALID_ADDRESS]: "address is not the start of an allocated block",
+  [PoolError.UNALIGNED_ADDRESS]: "address is not a multiple of minBuddy from the pool's base",
+  [PoolError.ADDRESS_OUTSIDE_POOL]: "address is outside the pool",
+  [PoolError.FREEING_FREE_MEMORY]: "block is already free (double free)",
+  [PoolError.EMPTY_POOL]: "pool range holds no block of minBuddy bytes",
+  [PoolError.STALE_HANDLE]: "handle is stale: its block was freed",
+  [PoolError.INVALID_HANDLE]: "not a handle of this pool",
+  [PoolError.NOT_A_POOL]: "not a live pool",
+  [PoolError.NO_METADATA_MEMORY]: "no memory for the pool's metadata",
+  [PoolError.CORRUPT]: "pool check failed: an invariant is broken",
+};
+
+/** The one-line description of a pool code, as the AssemblyScript poolErrorMessage() gives it. */
+export function poolErrorMessage(code: number): string {
+  return POOL_MESSAGES[code as PoolError] ?? "unknown pool error code";
+}
+
+/** What every failing BuddyPool method throws. */
+export class BuddyPoolError extends Error {
+  override readonly name = "BuddyPoolError";
+  constructor(
+    readonly code: PoolError,
+    /** The call that failed, with its arguments: "free(address=8192)". */
+    readonly call: string,
+    why?: string,
+  ) {
+    super(`${call}: ${why ?? poolErrorMessage(code)} [${PoolError[code] ?? `UNKNOWN(${code})`}]`);
+  }
+}

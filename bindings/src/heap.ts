@@ -23,6 +23,19 @@ export interface BuddyExports {
   buddy_check_detail(): number;
   buddy_stats(): number;
   buddy_root(): number;
+  // BuddyPool (bindings/src/pool.ts): addresses, sizes and handles as numbers up to 2^53.
+  buddy_pool_create(base: number, size: number, minAlloc: number, maxAlloc: number, minBuddy: number): number;
+  buddy_pool_create_error(): number;
+  buddy_pool_destroy(pool: number): number;
+  buddy_pool_alloc(pool: number, bytes: number): number;
+  buddy_pool_free(pool: number, address: number): number;
+  buddy_pool_usable_size(pool: number, address: number): number;
+  buddy_pool_alloc_handle(pool: number, bytes: number): number;
+  buddy_pool_handle_address(pool: number, handle: number): number;
+  buddy_pool_free_handle(pool: number, handle: number): number;
+  buddy_pool_check(pool: number): number;
+  buddy_pool_stats(pool: number): number;
+  buddy_compute_buddy_size(bytes: number, minBuddy: number, maxBuddy: number): number;
 }
 
 /** Where the module comes from: bytes, a compiled module, a fetch Response (or its promise),

@@ -2,3 +2,6 @@
 export { BuddyHeap, defaultWasmUrl, defaultThreadsWasmUrl } from "./heap.js";
 export type { BuddyExports, BuddyHeapOptions, HeapStats, SharedHeap, WasmSource } from "./heap.js";
 export { BuddyError, ErrorCode, CheckFailure, errorMessage, errorName } from "./errors.js";
+export { BuddyPool, computeBuddySize } from "./pool.js";
+export type { PoolConfig, PoolStats, ListStats } from "./pool.js";
+export { BuddyPoolError, PoolError, poolErrorMessage } from "./errors.js";

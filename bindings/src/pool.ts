@@ -1,0 +1,235 @@
+// BuddyPool: a buddy allocator for a range it never touches (buddy_pool parity), over the wasm
+// module's pool (assembly/pool.ts). Addresses are plain numbers up to 2^53 in whatever space the
+// range belongs to: byte offsets into a GPU buffer, a file, a SharedArrayBuffer. The metadata
+// lives in the module's linear memory, taken from the BuddyHeap the pool is made on.
+import { BuddyHeap, type WasmSource, type BuddyHeapOptions } from "./heap.js";
+import { BuddyPoolError, PoolError } from "./errors.js";
+
+/** buddy_pool's BuddyConfig. */
+export interface PoolConfig {
+  /** First address of the range (default 0). */
+  base?: number;
+  /** Bytes in the range; the part past a whole number of minBuddy blocks is not managed. */
+  size: number;
+  /** Smallest request accepted (>= 1, default 1). */
+  minAlloc?: number;
+  /** Largest request accepted (<= size); the largest block is maxAlloc rounded up to a power of
+   *  two (default: size). */
+  maxAlloc?: number;
+  /** The smallest block, a power of two: every address is base + a multiple of it. */
+  minBuddy: number;
+}
+
+/** buddy_pool's ListStats, for one free list (one block size). */
+export interface ListStats {
+  /** The block size of this list. */
+  blockSize: number;
+  enqueues: number;
+  /** Blocks taken from the list's head by alloc. */
+  dequeues: number;
+  /** Blocks unlinked from the list to merge with their buddy. */
+  removes: number;
+  /** Blocks on the list now. */
+  size: number;
+}
+
+/** buddy_pool's BuddyStats, plus byte totals. */
+export interface PoolStats {
+  totalBytes: number;
+  usedBytes: number;
+  freeBytes: number;
+  largestFree: number;
+  minBuddy: number;
+  maxBuddy: number;
+  maxOrder: number;
+  /** Linear-memory bytes the metadata takes from the heap. */
+  metaBytes: number;
+  allocs: number;
+  frees: number;
+  outOfMemory: number;
+  freeingFree: number;
+  invalidAddresses: number;
+  oversizeAllocs: number;
+  undersizeAllocs: number;
+  staleHandles: number;
+  splits: number;
+  merges: number;
+  /** Index k: blocks of minBuddy << k bytes. */
+  lists: ListStats[];
+}
+
+const LIMIT = 2 ** 53;
+
+function isExact(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= LIMIT;
+}
+
+function describe(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** buddy_pool's compute_buddy_size: the block size that serves `bytes` (the smallest power of
+ *  two >= bytes and >= minBuddy), or 0 when bytes is 0, the limits are not powers of two, or
+ *  the block would exceed maxBuddy. Integers up to 2^53. */
+export function computeBuddySize(bytes: number, minBuddy: number, maxBuddy: number): number {
+  const pow2 = (x: number) => isExact(x) && x > 0 && 2 ** Math.round(Math.log2(x)) === x;
+  if (!isExact(bytes) || bytes === 0 || !pow2(minBuddy) || !pow2(maxBuddy) || minBuddy > maxBuddy) return 0;
+  if (bytes > maxBuddy) return 0;
+  let size = minBuddy;
+  while (size < bytes) size *= 2;
+  return size;
+}
+
+export class BuddyPool {
+  /** The heap whose module holds the pool's metadata. */
+  readonly heap: BuddyHeap;
+  /** The pool's header in the module's memory (what the wasm exports take). */
+  readonly pointer: number;
+  readonly base: number;
+  readonly size: number;
+  readonly minAlloc: number;
+  readonly maxAlloc: number;
+  readonly minBuddy: number;
+  /** The largest block: maxAlloc rounded up to a power of two, within what the pool holds. */
+  readonly maxBuddy: number;
+  #destroyed = false;
+
+  private constructor(heap: BuddyHeap, pointer: number, config: Required<PoolConfig>) {
+    this.heap = heap;
+    this.pointer = pointer;
+    this.base = config.base;
+    this.size = config.size;
+    this.minAlloc = config.minAlloc;
+    this.maxAlloc = config.maxAlloc;
+    this.minBuddy = config.minBuddy;
+    this.maxBuddy = this.stats().maxBuddy;
+  }
+
+  /** A pool on an as-buddy heap (several pools can share one). Throws BuddyPoolError. */
+  static on(heap: BuddyHeap, config: PoolConfig): BuddyPool {
+    const full: Required<PoolConfig> = {
+      base: config.base ?? 0, size: config.size, minAlloc: config.minAlloc ?? 1,
+      maxAlloc: config.maxAlloc ?? config.size, minBuddy: config.minBuddy,
+    };
+    const call = `BuddyPool(${JSON.stringify(config)})`;
+    for (const key of ["base", "size", "minAlloc", "maxAlloc", "minBuddy"] as const) {
+      if (!isExact(full[key])) throw new BuddyPoolError(PoolError.INVALID_PARAMETER, call, `${key} must be an integer from 0 to 2^53`);
+    }
+    const e = heap.exports;
+    const pointer = e.buddy_pool_create(full.base, full.size, full.minAlloc, full.maxAlloc, full.minBuddy) >>> 0;
+    if (!pointer) throw new BuddyPoolError(e.buddy_pool_create_error() >>> 0, call);
+    return new BuddyPool(heap, pointer, full);
+  }
+
+  /** A pool on a new heap of its own (the packaged module, or `source`). */
+  static async create(config: PoolConfig, source?: WasmSource, options?: BuddyHeapOptions): Promise<BuddyPool> {
+    return BuddyPool.on(await BuddyHeap.create(source, options), config);
+  }
+
+  /** The pointer while the pool lives; 0 (which the module rejects as NOT_A_POOL) after destroy,
+   *  so that a later pool at the same address is never reached through this object. */
+  #at(): number {
+    return this.#destroyed ? 0 : this.pointer;
+  }
+
+  private check53(op: string, name: string, value: unknown, code: PoolError): number {
+    if (!isExact(value)) throw new BuddyPoolError(code, `${op}(${name}=${describe(value)})`, `${name} must be an integer from 0 to 2^53`);
+    return value;
+  }
+
+  // ── Allocation ─────────────────────────────────────────────────────────────────────────────
+
+  /** The address of a block of at least `bytes`, aligned to its size relative to base. */
+  alloc(bytes: number): number {
+    this.check53("alloc", "bytes", bytes, PoolError.INVALID_SIZE);
+    const a = this.tryAlloc(bytes);
+    if (a < 0) throw new BuddyPoolError(-a, `alloc(bytes=${bytes})`);
+    return a;
+  }
+  /** alloc without throwing: the address, or -PoolError. */
+  tryAlloc(bytes: number): number {
+    return this.heap.exports.buddy_pool_alloc(this.#at(), bytes);
+  }
+
+  free(address: number): void {
+    this.check53("free", "address", address, PoolError.ADDRESS_OUTSIDE_POOL);
+    const code = this.tryFree(address);
+    if (code) throw new BuddyPoolError(code, `free(address=${address})`);
+  }
+  /** free without throwing: OK or the PoolError (nothing changed). */
+  tryFree(address: number): PoolError {
+    return this.heap.exports.buddy_pool_free(this.#at(), address) >>> 0;
+  }
+
+  /** The size of the block at `address`. */
+  usableSize(address: number): number {
+    this.check53("usableSize", "address", address, PoolError.ADDRESS_OUTSIDE_POOL);
+    const n = this.heap.exports.buddy_pool_usable_size(this.#at(), address);
+    if (n < 0) throw new BuddyPoolError(-n, `usableSize(address=${address})`);
+    return n;
+  }
+
+  // ── Handles ────────────────────────────────────────────────────────────────────────────────
+
+  /** alloc, returning a generation-tagged handle: once its block is freed, every use of the
+   *  handle throws STALE_HANDLE (checked in O(1)). */
+  allocHandle(bytes: number): number {
+    this.check53("allocHandle", "bytes", bytes, PoolError.INVALID_SIZE);
+    const h = this.heap.exports.buddy_pool_alloc_handle(this.#at(), bytes);
+    if (h < 0) throw new BuddyPoolError(-h, `allocHandle(bytes=${bytes})`);
+    return h;
+  }
+  /** The address of a live handle's block. */
+  address(handle: number): number {
+    this.check53("address", "handle", handle, PoolError.INVALID_HANDLE);
+    const a = this.heap.exports.buddy_pool_handle_address(this.#at(), handle);
+    if (a < 0) throw new BuddyPoolError(-a, `address(handle=${handle})`);
+    return a;
+  }
+  freeHandle(handle: number): void {
+    this.check53("freeHandle", "handle", handle, PoolError.INVALID_HANDLE);
+    const code = this.tryFreeHandle(handle);
+    if (code) throw new BuddyPoolError(code, `freeHandle(handle=${handle})`);
+  }
+  tryFreeHandle(handle: number): PoolError {
+    return this.heap.exports.buddy_pool_free_handle(this.#at(), handle) >>> 0;
+  }
+
+  // ── Inspection ─────────────────────────────────────────────────────────────────────────────
+
+  /** Verifies every invariant of the pool's tree and lists; throws CORRUPT (or NOT_A_POOL). */
+  check(): void {
+    const code = this.heap.exports.buddy_pool_check(this.#at()) >>> 0;
+    if (code) throw new BuddyPoolError(code, "check()");
+  }
+
+  stats(): PoolStats {
+    const at = this.heap.exports.buddy_pool_stats(this.#at()) >>> 0;
+    if (!at) throw new BuddyPoolError(PoolError.NOT_A_POOL, "stats()");
+    const v = new DataView(this.heap.memory.buffer, at, 1160);
+    const u64 = (o: number) => Number(v.getBigUint64(o, true));
+    const u32 = (o: number) => v.getUint32(o, true);
+    const maxOrder = u32(48);
+    const minBuddy = u64(32);
+    const lists: ListStats[] = [];
+    for (let k = 0; k <= maxOrder; k++) {
+      const o = 136 + 32 * k;
+      lists.push({ blockSize: minBuddy * 2 ** k, enqueues: u64(o), dequeues: u64(o + 8), removes: u64(o + 16), size: u32(o + 24) });
+    }
+    return {
+      totalBytes: u64(0), usedBytes: u64(8), freeBytes: u64(16), largestFree: u64(24),
+      minBuddy, maxBuddy: u64(40), maxOrder, metaBytes: u32(52),
+      allocs: u64(56), frees: u64(64), outOfMemory: u64(72), freeingFree: u64(80),
+      invalidAddresses: u64(88), oversizeAllocs: u64(96), undersizeAllocs: u64(104), staleHandles: u64(112),
+      splits: u64(120), merges: u64(128), lists,
+    };
+  }
+
+  /** Returns the metadata to the heap. The pool is gone: every later call throws NOT_A_POOL. */
+  destroy(): void {
+    if (this.#destroyed) throw new BuddyPoolError(PoolError.NOT_A_POOL, "destroy()");
+    const code = this.heap.exports.buddy_pool_destroy(this.#at()) >>> 0;
+    if (code) throw new BuddyPoolError(code, "destroy()");
+    this.#destroyed = true;
+  }
+}
