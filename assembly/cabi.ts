@@ -18,6 +18,7 @@ import * as pools from "./pool";
 import {
   STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, SHARED_HEADER, SHARED_STATE,
   SHARED_LOCK, SHARED_ERROR, POOL_STATS_SIZE, getLastError, setLastError, getCheckDetail,
+  getRegionCount, getRegionStart, getRegionEnd,
 } from "./layout";
 
 // @ts-ignore: decorator
@@ -330,6 +331,40 @@ export function buddy_free_many(ptrs: usize, count: u32): u32 {
   return i;
 }
 
+// ── Walking the heap (viewers: the bindings' snapshot()) ─────────────────────────────────────
+
+/** Start of region i (in address order), 0 past the last. */
+export function buddy_region_start(i: u32): usize {
+  let r = heap();
+  if (!r) return 0;
+  enter(r);
+  let a = i < getRegionCount(r) ? getRegionStart(r, i) : 0;
+  leave(r);
+  return a;
+}
+
+/** End of region i, 0 past the last. */
+export function buddy_region_end(i: u32): usize {
+  let r = heap();
+  if (!r) return 0;
+  enter(r);
+  let b = i < getRegionCount(r) ? getRegionEnd(r, i) : 0;
+  leave(r);
+  return b;
+}
+
+/** The block starting at ptr: order | state << 8 (state 0 allocated, 1 free, 2 metadata), or
+ *  0xFFFFFFFF if ptr is not a block start inside a region. A walk from a region's start, by
+ *  block sizes, visits every block of the region. */
+export function buddy_leaf(ptr: usize): u32 {
+  let r = heap();
+  if (!r) return core.NOT_A_LEAF;
+  enter(r);
+  let info = core.leafInfo(r, ptr);
+  leave(r);
+  return info;
+}
+
 // ── The core API under as-buddy names (what the TypeScript bindings call) ──────────────────
 // Unlike the C names: size 0 is ZERO_SIZE, realloc(p, 0) is an error that frees nothing, and
 // free reports its code.
@@ -509,4 +544,14 @@ export function buddy_pool_stats(pool: usize): usize {
 /** buddy_pool's compute_buddy_size: the block size serving `bytes`, 0 if none. */
 export function buddy_compute_buddy_size(bytes: f64, minBuddy: f64, maxBuddy: f64): f64 {
   return <f64>pools.computeBuddySize(exact(bytes), exact(minBuddy), exact(maxBuddy));
+}
+
+/** The block starting at `unit` of the pool (address base + unit * minBuddy): as buddy_leaf. */
+export function buddy_pool_leaf(pool: usize, unit: f64): u32 {
+  let r = heap();
+  if (!r) return core.NOT_A_LEAF;
+  enter(r);
+  let info = pools.isPool(pool) ? pools.poolLeaf(pool, exact(unit)) : core.NOT_A_LEAF;
+  leave(r);
+  return info;
 }

@@ -783,6 +783,25 @@ export function isHeap(root: usize): bool {
 
 // ── Statistics ───────────────────────────────────────────────────────────────────────────────
 
+/** Leaf states leafInfo reports. */
+export const LEAF_ALLOCATED: u32 = 0;
+export const LEAF_FREE: u32 = 1;
+export const LEAF_METADATA: u32 = 2;
+/** leafInfo's answer for an address that is not a leaf start inside a region. */
+export const NOT_A_LEAF: u32 = 0xFFFFFFFF;
+
+/** What starts at p, for viewers that walk a heap block by block (bindings snapshot()):
+ *  order | state << 8, or NOT_A_LEAF. Leaves tile each region from its start, so a walk from a
+ *  region start by leaf sizes visits every block. Reads only metadata. */
+export function leafInfo(root: usize, p: usize): u32 {
+  if (!inRegions(root, p)) return NOT_A_LEAF;
+  let minLog = getMinLog(root);
+  let k = leafOrder(root, p);
+  if (p & (sizeOf(k, minLog) - 1)) return NOT_A_LEAF;
+  let state = isFreeHead(root, p, minLog) ? LEAF_FREE : p - getMetaPtr(root) < getMetaSize(root) ? LEAF_METADATA : LEAF_ALLOCATED;
+  return k | (state << 8);
+}
+
 /** Bytes in free blocks, from the list counts. */
 export function freeBytes(root: usize): usize {
   let minLog = getMinLog(root);

@@ -322,3 +322,9 @@ export function poolCheck(pool: usize): u32 {
   }
   return PoolError.OK;
 }
+
+/** What starts at unit u of the pool (heap.ts leafInfo: order | state << 8), or NOT_A_LEAF. */
+export function poolLeaf(pool: usize, u: u64): u32 {
+  if (u >= <u64>poolUnits(pool)) return core.NOT_A_LEAF;
+  return core.leafInfo(poolTree(pool), shadowOf(pool, u));
+}

@@ -3,6 +3,7 @@
 // module's. asc's raw bindings (build/as-buddy.js) instantiate the module underneath.
 import { instantiate } from "../../build/as-buddy.js";
 import { BuddyError, CheckFailure, ErrorCode } from "./errors.js";
+import { walk, type Snapshot } from "./snapshot.js";
 
 /** The exports of the as-buddy module that the class uses. */
 export interface BuddyExports {
@@ -36,6 +37,11 @@ export interface BuddyExports {
   buddy_pool_check(pool: number): number;
   buddy_pool_stats(pool: number): number;
   buddy_compute_buddy_size(bytes: number, minBuddy: number, maxBuddy: number): number;
+  // Walking the blocks (snapshot()).
+  buddy_region_start(i: number): number;
+  buddy_region_end(i: number): number;
+  buddy_leaf(ptr: number): number;
+  buddy_pool_leaf(pool: number, unit: number): number;
 }
 
 /** Where the module comes from: bytes, a compiled module, a fetch Response (or its promise),
@@ -374,6 +380,17 @@ export class BuddyHeap {
       rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
       freeBlocks: Array.from(u32.subarray(24, 24 + u32[6] + 1)),
     };
+  }
+
+  /** Every block of the heap, in address order, with per-order counts and totals computed from
+   *  the blocks (README, "Heap viewer"). One call into the module per block; on a shared heap
+   *  the walk is not atomic with other threads' calls. renderSvg(snapshot) draws it. */
+  snapshot(): Snapshot {
+    const e = this.exports;
+    const s = this.stats();
+    const regions = [];
+    for (let i = 0; i < s.regionCount; i++) regions.push({ start: e.buddy_region_start(i) >>> 0, end: e.buddy_region_end(i) >>> 0 });
+    return walk("heap", s.minBlock, s.maxOrder, regions, (a) => e.buddy_leaf(a));
   }
 
   // ── Views ──────────────────────────────────────────────────────────────────────────────────

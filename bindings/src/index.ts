@@ -5,3 +5,5 @@ export { BuddyError, ErrorCode, CheckFailure, errorMessage, errorName } from "./
 export { BuddyPool, computeBuddySize } from "./pool.js";
 export type { PoolConfig, PoolStats, ListStats } from "./pool.js";
 export { BuddyPoolError, PoolError, poolErrorMessage } from "./errors.js";
+export { renderSvg, walk } from "./snapshot.js";
+export type { Snapshot, Block, BlockState, RenderOptions } from "./snapshot.js";

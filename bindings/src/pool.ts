@@ -4,6 +4,7 @@
 // lives in the module's linear memory, taken from the BuddyHeap the pool is made on.
 import { BuddyHeap, type WasmSource, type BuddyHeapOptions } from "./heap.js";
 import { BuddyPoolError, PoolError } from "./errors.js";
+import { walk, type Snapshot } from "./snapshot.js";
 
 /** buddy_pool's BuddyConfig. */
 export interface PoolConfig {
@@ -223,6 +224,16 @@ export class BuddyPool {
       invalidAddresses: u64(88), oversizeAllocs: u64(96), undersizeAllocs: u64(104), staleHandles: u64(112),
       splits: u64(120), merges: u64(128), lists,
     };
+  }
+
+  /** Every block of the pool, in address order (addresses in the pool's space), with
+   *  per-order counts and totals computed from the blocks. renderSvg(snapshot) draws it. */
+  snapshot(): Snapshot {
+    const s = this.stats();
+    const at = this.#at();
+    const e = this.heap.exports;
+    return walk("pool", s.minBuddy, s.maxOrder, [{ start: this.base, end: this.base + s.totalBytes }],
+      (a) => e.buddy_pool_leaf(at, (a - this.base) / s.minBuddy));
   }
 
   /** Returns the metadata to the heap. The pool is gone: every later call throws NOT_A_POOL. */

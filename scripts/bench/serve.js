@@ -7,7 +7,7 @@ import path from "node:path";
 
 const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json", ".svg": "image/svg+xml", ".css": "text/css" };
 
-export async function serve(root = process.cwd()) {
+export async function serve(root = process.cwd(), port = 0) {
   const base = path.resolve(root);
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
@@ -25,7 +25,7 @@ export async function serve(root = process.cwd()) {
       res.writeHead(404).end();
     }
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
 }
 

@@ -1,0 +1,135 @@
+// The heap viewer (scripts/viewer/): headless Chromium loads the page, runs scenarios on the heap
+// and on a pool, and the figures the page shows must equal the module's own statistics; a
+// screenshot of each is saved to build/test/. And snapshot() itself, on random heaps and pools,
+// against check() and stats(), with its SVG rendering.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { BuddyHeap, BuddyPool, renderSvg, defaultWasmUrl } from "../bindings/dist/index.js";
+import { serve, launchChromium } from "../scripts/bench/serve.js";
+import { prng } from "./support.js";
+
+const wasm = new WebAssembly.Module(readFileSync(defaultWasmUrl));
+mkdirSync("build/test", { recursive: true });
+
+/** snapshot() must agree with stats() and tile the managed ranges. */
+function agrees(snap, stats, kind) {
+  const sum = (state) => snap.blocks.filter((b) => b.state === state).reduce((n, b) => n + b.size, 0);
+  assert.equal(snap.usedBytes, stats.usedBytes);
+  assert.equal(sum("used"), stats.usedBytes);
+  assert.equal(snap.largestFree, stats.largestFree);
+  assert.equal(snap.totalBytes, stats.totalBytes);
+  if (kind === "heap") {
+    assert.equal(snap.freeBytes, stats.freeBytes);
+    assert.equal(snap.metaBytes, stats.metaBytes);
+    assert.deepEqual(snap.freeByOrder, stats.freeBlocks);
+  } else {
+    assert.equal(snap.freeBytes, stats.freeBytes);
+    assert.deepEqual(snap.freeByOrder, stats.lists.map((l) => l.size));
+  }
+  assert.equal(snap.usedByOrder.reduce((n, c) => n + c, 0), snap.blocks.filter((b) => b.state === "used").length);
+  // Blocks tile the regions, each aligned to its size (relative to the start for a pool).
+  let i = 0;
+  for (const { start, end } of snap.regions) {
+    let a = start;
+    while (a < end) {
+      const b = snap.blocks[i++];
+      assert.equal(b.address, a);
+      assert.equal((b.address - (kind === "pool" ? start : 0)) % b.size, 0, `block at ${a} aligned`);
+      a += b.size;
+    }
+    assert.equal(a, end);
+  }
+  assert.equal(i, snap.blocks.length);
+  const frag = snap.freeBytes ? 1 - snap.largestFree / Math.min(snap.freeBytes, snap.minBlock * 2 ** snap.maxOrder) : 0;
+  assert.equal(snap.fragmentation, frag);
+}
+
+test("snapshot() of random heaps agrees with stats() and check(), and renders as SVG", () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const rand = prng(seed);
+    const heap = BuddyHeap.fromInstance(new WebAssembly.Instance(wasm, {}), { deferLimit: seed % 2 ? 16 : 0 });
+    const live = [];
+    for (let i = 0; i < 3000; i++) {
+      if (live.length && rand() < 0.45) heap.free(live.splice(Math.floor(rand() * live.length), 1)[0]);
+      else if (live.length && rand() < 0.1) { const j = Math.floor(rand() * live.length); live[j] = heap.realloc(live[j], 1 + Math.floor(rand() * 20000)); }
+      else live.push(heap.alloc(1 + Math.floor(rand() * (rand() < 0.9 ? 512 : 65536))));
+    }
+    heap.check();
+    const snap = heap.snapshot();
+    agrees(snap, heap.stats(), "heap");
+    assert.ok(snap.blocks.some((b) => b.state === "meta"), "the metadata run is shown");
+    const svg = renderSvg(snap);
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(svg, new RegExp(`${snap.blocks.length} blocks`));
+    assert.equal((svg.match(/ free · /g) ?? []).length, snap.blocks.reduce((m, b) => Math.max(m, b.order), 0) + 1, "a buddyinfo bar per order");
+    if (seed === 1) writeFileSync("build/test/heap-snapshot.svg", svg);
+  }
+});
+
+test("snapshot() of random pools agrees with stats() and check()", () => {
+  for (const seed of [1, 2, 3]) {
+    const rand = prng(seed);
+    const heap = BuddyHeap.fromInstance(new WebAssembly.Instance(wasm, {}));
+    const pool = BuddyPool.on(heap, { base: 2 ** 44 + seed * 4096, size: 3 * 2 ** 20 + 5 * 4096, minBuddy: 4096, maxAlloc: 2 ** 20 });
+    const live = [];
+    for (let i = 0; i < 2000; i++) {
+      if (live.length && rand() < 0.5) pool.free(live.splice(Math.floor(rand() * live.length), 1)[0]);
+      else { const a = pool.tryAlloc(1 + Math.floor(rand() * (rand() < 0.8 ? 16384 : 2 ** 20))); if (a >= 0) live.push(a); }
+    }
+    pool.check();
+    const snap = pool.snapshot();
+    const stats = pool.stats();
+    agrees(snap, stats, "pool");
+    assert.equal(snap.regions[0].start, pool.base);
+    if (seed === 1) writeFileSync("build/test/pool-snapshot.svg", renderSvg(snap));
+  }
+});
+
+test("the viewer page draws the heap and a pool live, with the module's own figures", async (t) => {
+  const { browser, reason } = await launchChromium();
+  if (!browser) {
+    if (process.env.CI) assert.fail(`Chromium must run in CI: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const server = await serve();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/scripts/viewer/index.html`);
+    await page.waitForFunction(() => window.viewer && document.querySelector('[data-figure="totalBytes"]').dataset.value);
+    const figures = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-figure]")].map((d) => [d.dataset.figure, Number(d.dataset.value)])));
+    const moduleStats = () => page.evaluate(() => { const s = window.viewer.current().stats(); return { usedBytes: s.usedBytes, freeBytes: s.freeBytes, largestFree: s.largestFree, totalBytes: s.totalBytes, allocs: s.allocs, frees: s.frees }; });
+
+    for (const [target, scenario] of [["heap", "churn"], ["pool", "random"]]) {
+      await page.selectOption("#target", target);
+      await page.selectOption("#scenario", scenario);
+      await page.waitForFunction(() => document.querySelector('[data-figure="steps"]').dataset.value === "0");
+      await page.click("#step");
+      await page.click("#step100");
+      assert.equal((await figures()).steps, 101);
+      await page.click("#run");
+      await page.waitForFunction(() => Number(document.querySelector('[data-figure="steps"]').dataset.value) > 1500);
+      await page.click("#pause");
+      const shown = await figures();
+      const truth = await moduleStats();
+      for (const key of Object.keys(truth)) assert.equal(shown[key], truth[key], `${target}: ${key} on the page`);
+      assert.ok(shown.usedBytes > 0 && shown.blocks > 10, `${target}: the scenario ran`);
+      const { minBlock, maxOrder } = await page.evaluate(() => { const s = window.viewer.current().snapshot(); return { minBlock: s.minBlock, maxOrder: s.maxOrder }; });
+      assert.equal(shown.fragmentation, shown.freeBytes ? 1 - shown.largestFree / Math.min(shown.freeBytes, minBlock * 2 ** maxOrder) : 0);
+      const rects = await page.locator("#map svg rect").count();
+      assert.ok(rects > 20, `${target}: the map is drawn (${rects} rects)`);
+      const check = await page.evaluate(() => { try { window.viewer.current().check(); return "ok"; } catch (e) { return String(e); } });
+      assert.equal(check, "ok");
+      const png = await page.screenshot({ path: `build/test/viewer-${target}.png`, fullPage: true });
+      assert.equal(png.subarray(1, 4).toString(), "PNG");
+      t.diagnostic(`${target}/${scenario}: ${shown.steps} steps, ${shown.blocks} blocks, fragmentation ${(100 * shown.fragmentation).toFixed(1)}%: build/test/viewer-${target}.png`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
