@@ -376,7 +376,7 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32):
 //   0  state   0 = not set up, 1 = being set up, 2 = ready, 3 = setup failed
 //   4  lock    0 = free, 1 = held, 2 = held with waiters (futex protocol)
 //   8  error   the ErrorCode of a failed setup
-//  12  (reserved)
+//  12  seq     threads build with caches: odd while a locked call changes the heap
 //  16  control block
 // ╘═════════════════════════════════════════════════════════════════╛
 
@@ -388,6 +388,8 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32):
 @inline export const SHARED_LOCK: usize = 4;
 // @ts-ignore: decorator
 @inline export const SHARED_ERROR: usize = 8;
+// @ts-ignore: decorator
+@inline export const SHARED_SEQ: usize = 12;
 
 // ── Statistics record ────────────────────────────────────────────────────────────────────────
 //

@@ -43,14 +43,17 @@ export async function runNode(options) {
     moduleBytes: (name) => bytes[name]?.length ?? null,
     BuddyHeap, MemPool,
   });
-  const threads = await runThreads(options).catch((e) => { result.notes.push(`threads rows skipped: ${e.message}`); return []; });
-  result.rows.push(...threads);
+  // The threads build (per-instance caches of small blocks), and the same with one lock only.
+  for (const [label, source] of [["", undefined], ["one lock, ", readFileSync("build/test/as-buddy.threads-nocache.wasm")]]) {
+    const threads = await runThreads({ ...options, label, source }).catch((e) => { result.notes.push(`threads rows skipped: ${e.message}`); return []; });
+    result.rows.push(...threads);
+  }
   return { meta: meta({ name: "node (V8)", version: process.versions.v8 }), ...result };
 }
 
 /** Throughput of one shared heap (the threads build) with 1, 2 and 4 worker_threads, each
  *  doing the same number of free + alloc pairs; ns per call is wall time / all calls. */
-export async function runThreads({ scale = 1, runs = 5, log = () => {} }) {
+export async function runThreads({ scale = 1, runs = 5, log = () => {}, source = undefined, label = "" }) {
   const { Worker } = await import("node:worker_threads");
   const { BuddyHeap } = await import("../bindings/dist/index.js");
   const ops = Math.max(2000, Math.round(5e5 * scale));
@@ -58,7 +61,7 @@ export async function runThreads({ scale = 1, runs = 5, log = () => {} }) {
   for (const workers of [1, 2, 4]) {
     const samples = [];
     for (let r = 0; r <= runs; r++) {
-      const heap = await BuddyHeap.createShared(undefined, { maxPages: 4096 });
+      const heap = await BuddyHeap.createShared(source, { maxPages: 4096 });
       const barrier = new SharedArrayBuffer(4);
       const ws = Array.from({ length: workers }, (_, i) => new Worker(new URL("./bench/threads-worker.js", import.meta.url),
         { workerData: { shared: heap.shared, ops, seed: 1 + i, barrier } }));
@@ -75,7 +78,7 @@ export async function runThreads({ scale = 1, runs = 5, log = () => {} }) {
     }
     const ns = samples.map((x) => (x.ms * 1e6) / x.calls).sort((a, b) => a - b);
     rows.push({
-      workload: "threads", peer: `${workers} worker${workers > 1 ? "s" : ""}`, mode: "threads", calls: samples[0].calls,
+      workload: "threads", peer: `${label}${workers} worker${workers > 1 ? "s" : ""}`, mode: "threads", calls: samples[0].calls,
       nsPerOp: { median: ns[ns.length >> 1], min: ns[0], max: ns[ns.length - 1] },
       opsPerSecond: Math.round(1e9 / ns[ns.length >> 1]), efficiency: null, failures: samples.reduce((n, x) => n + x.failures, 0),
     });

@@ -4,11 +4,13 @@
 // build/as-buddy.host.wasm (static data at 64 KiB: the first 64 KiB are left to a guest module
 // that shares the memory), build/as-buddy.threads.wasm (one heap for every instance on an
 // imported shared memory, behind a lock) and build/test/as-buddy.threads-unlocked.wasm (the
-// same without the lock, for the test that shows the race). Targets are in asconfig.json.
+// same without the lock, for the test that shows the race) and build/test/as-buddy.threads-nocache.wasm
+// (one lock and no per-instance caches: what the threads benchmark compares with). Targets are
+// in asconfig.json.
 // Then the TypeScript bindings.
 import asc from "assemblyscript/asc";
 
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["release", "debug", "limited", "host", "threads", "threads-unlocked"];
+const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["release", "debug", "limited", "host", "threads", "threads-unlocked", "threads-nocache"];
 for (const target of targets) {
   const { error, stderr } = await asc.main(["--config", "asconfig.json", "--target", target], {});
   if (error) {

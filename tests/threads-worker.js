@@ -59,6 +59,7 @@ try {
     const code = heap.tryFree(p);
     if (code) errors.push(`final free ${p}: error ${code}`);
   }
+  heap.flushCache(); // the blocks this instance cached go back to the heap
 } catch (e) {
   errors.push(`crashed: ${e}`);
 }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
-import { BuddyHeap, defaultThreadsWasmUrl } from "../bindings/dist/index.js";
+import { BuddyHeap, ErrorCode, defaultThreadsWasmUrl } from "../bindings/dist/index.js";
 
 const WORKER = fileURLToPath(new URL("./threads-worker.js", import.meta.url));
 const UNLOCKED = new URL("../build/test/as-buddy.threads-unlocked.wasm", import.meta.url);
@@ -35,7 +35,10 @@ test("4 workers x 1e5 random operations on one shared heap: no block shared, no 
   const s = heap.stats();
   assert.equal(s.usedBytes, 256, "only this instance's statistics record is in use");
   assert.equal(s.largestFree >= 1 << 20, true, "the heap is whole again");
-  assert.ok(s.allocs >= results.reduce((n, r) => n + r.allocs, 0), "every worker's allocations went to the one heap");
+  // Every block the heap handed out (to a worker, or to a worker's cache) came back, but the
+  // statistics record: blocks reused inside a cache are not counted again.
+  assert.ok(s.allocs > 40000, "the workers allocated from the one heap");
+  assert.equal(s.allocs - s.frees, 1, "every block came back but the statistics record");
 });
 
 test("memory grown by one thread is seen by all", async () => {
@@ -58,4 +61,38 @@ test("without the lock the same workers corrupt the heap (the race the lock prev
   // A corrupted heap may make check() itself loop or trap: only run it if every worker ended.
   if (!workerErrors) { try { heap.check(); } catch { checkFailed = true; } }
   assert.ok(workerErrors > 0 || checkFailed, "unsynchronised access was caught by the patterns, the errors, a hang or check()");
+});
+
+test("per-instance caches keep every misuse check: double frees across instances, stale pointers, bad pointers", async () => {
+  const a = await BuddyHeap.createShared(undefined, { maxPages: 1024 });
+  const b = BuddyHeap.attach(a.shared);
+  const used0 = a.stats().usedBytes;
+  const p = a.alloc(100);               // served by a's cache (a refill took 32 blocks of 128 B)
+  const cachedNeighbour = p + 128;      // lies in a's cache, never handed out: a stale pointer
+  assert.equal(a.usableSize(p), 128);
+  assert.equal(a.tryFree(p), ErrorCode.OK); // into a's cache
+  for (const [who, heap] of [["same instance", a], ["other instance", b]]) {
+    assert.equal(heap.tryFree(p), ErrorCode.DOUBLE_FREE, `${who}: free`);
+    assert.equal(heap.tryRealloc(p, 300), 0, `${who}: realloc`);
+    assert.equal(heap.lastError, ErrorCode.DOUBLE_FREE);
+    assert.equal(heap.tryDealloc(p, 100), ErrorCode.DOUBLE_FREE, `${who}: dealloc`);
+    assert.equal(heap.exports.buddy_usable_size(p), 0, `${who}: usableSize`);
+    assert.equal(heap.tryFree(cachedNeighbour), ErrorCode.DOUBLE_FREE, `${who}: a block a refill cached`);
+    assert.equal(heap.tryFree(p + 16), ErrorCode.NOT_BLOCK_START, `${who}: interior`);
+    assert.equal(heap.tryFree(p + 3), ErrorCode.NOT_BLOCK_START, `${who}: misaligned`);
+    assert.equal(heap.tryFree(8), ErrorCode.NOT_IN_HEAP, `${who}: foreign`);
+  }
+  // b frees a block a allocated: a cross-thread free goes to b's cache, and b hands it out next.
+  const q = a.alloc(100);
+  assert.equal(b.tryFree(q), ErrorCode.OK);
+  assert.equal(a.tryFree(q), ErrorCode.DOUBLE_FREE);
+  assert.equal(b.alloc(120), q, "b's cache serves the block b freed");
+  assert.equal(b.tryFree(q), ErrorCode.OK);
+  a.check();
+  assert.ok(a.stats().rejectedFrees >= 14, "rejections are counted");
+  assert.ok(a.flushCache() > 0 && b.flushCache() > 0);
+  assert.equal(a.flushCache(), 0);
+  a.coalesce();
+  a.check();
+  assert.equal(a.stats().usedBytes, used0, "flushing gave every cached block and the caches back");
 });

@@ -99,14 +99,15 @@ test("the viewer page draws the heap and a pool live, with the module's own figu
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     await page.goto(`${server.url}/scripts/viewer/index.html`);
-    await page.waitForFunction(() => window.viewer && document.querySelector('[data-figure="totalBytes"]').dataset.value);
+    await page.waitForFunction(() => document.body.dataset.ready === "yes");
     const figures = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-figure]")].map((d) => [d.dataset.figure, Number(d.dataset.value)])));
     const moduleStats = () => page.evaluate(() => { const s = window.viewer.current().stats(); return { usedBytes: s.usedBytes, freeBytes: s.freeBytes, largestFree: s.largestFree, totalBytes: s.totalBytes, allocs: s.allocs, frees: s.frees }; });
 
     for (const [target, scenario] of [["heap", "churn"], ["pool", "random"]]) {
       await page.selectOption("#target", target);
       await page.selectOption("#scenario", scenario);
-      await page.waitForFunction(() => document.querySelector('[data-figure="steps"]').dataset.value === "0");
+      await page.waitForFunction(() => document.body.dataset.ready === "yes"); // the reset the change started is done
+      assert.equal((await figures()).steps, 0);
       await page.click("#step");
       await page.click("#step100");
       assert.equal((await figures()).steps, 101);

@@ -24,6 +24,7 @@ export interface BuddyExports {
   buddy_check_detail(): number;
   buddy_stats(): number;
   buddy_root(): number;
+  buddy_cache_flush(): number;
   // BuddyPool (bindings/src/pool.ts): addresses, sizes and handles as numbers up to 2^53.
   buddy_pool_create(base: number, size: number, minAlloc: number, maxAlloc: number, minBuddy: number): number;
   buddy_pool_create_error(): number;
@@ -380,6 +381,13 @@ export class BuddyHeap {
       rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
       freeBlocks: Array.from(u32.subarray(24, 24 + u32[6] + 1)),
     };
+  }
+
+  /** Threads build: gives this instance's cache of small blocks back to the heap (README, "One
+   *  heap shared by threads") and returns how many blocks it held. Call it before a worker
+   *  ends; until then the heap counts cached blocks as in use. 0 on other builds. */
+  flushCache(): number {
+    return this.exports.buddy_cache_flush() >>> 0;
   }
 
   /** Every block of the heap, in address order, with per-order counts and totals computed from

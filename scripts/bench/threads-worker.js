@@ -6,7 +6,7 @@ import { BuddyHeap } from "../../bindings/dist/index.js";
 
 const { shared, ops, seed, barrier } = workerData;
 const heap = BuddyHeap.attach(shared);
-const { buddy_alloc, buddy_free } = heap.exports;
+const { buddy_alloc, buddy_free, buddy_cache_flush } = heap.exports;
 let state = seed || 1;
 const next = () => { state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; return (state >>>= 0); };
 const live = new Uint32Array(64);
@@ -22,4 +22,5 @@ for (let i = 0; i < ops; i++) {
   if (!live[j]) failures++;
 }
 for (let i = 0; i < 64; i++) buddy_free(live[i]);
+buddy_cache_flush();
 parentPort.postMessage({ failures });

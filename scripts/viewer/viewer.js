@@ -40,15 +40,22 @@ function adapter() {
   };
 }
 
+let resets = 0;
 async function reset() {
+  const mine = ++resets;
+  document.body.dataset.ready = "no"; // tests wait for "yes"
   pause();
-  state.heap = await BuddyHeap.create(undefined, { maxPages: HEAP_PAGES });
-  state.pool = BuddyPool.on(await BuddyHeap.create(), POOL);
+  const heap = await BuddyHeap.create(undefined, { maxPages: HEAP_PAGES });
+  const pool = BuddyPool.on(await BuddyHeap.create(), POOL);
+  if (mine !== resets) return; // a later reset (another control changed meanwhile) wins
+  state.heap = heap;
+  state.pool = pool;
   state.steps = 0;
   state.failed = 0;
   state.target = $("target").value;
   state.run = scenarios[$("scenario").value](adapter(), Number($("seed").value) || 1);
   draw();
+  document.body.dataset.ready = "yes";
 }
 
 function current() {
