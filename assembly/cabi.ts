@@ -718,8 +718,10 @@ export function buddy_pool_stats(pool: usize): usize {
   return out;
 }
 
-/** buddy_pool's compute_buddy_size: the block size serving `bytes`, 0 if none. */
+/** buddy_pool's compute_buddy_size: the block size serving `bytes`, or -PoolError. */
 export function buddy_compute_buddy_size(bytes: f64, minBuddy: f64, maxBuddy: f64): f64 {
+  // A bytes value that is no integer up to 2^53 exceeds every maxBuddy: INVALID_SIZE, after
+  // the checks of the limits, as for any other size.
   return <f64>pools.computeBuddySize(exact(bytes), exact(minBuddy), exact(maxBuddy));
 }
 

@@ -98,9 +98,9 @@ export enum PoolError {
   OK = 0,
   /** A configuration value is invalid (see pool.ts, "Configuration"). */
   INVALID_PARAMETER = 1,
-  /** A size that is not an integer from 0 to 2^53 (0 itself is UNDERSIZE_ALLOC, as minAlloc >= 1). */
+  /** A size that is not an integer from 0 to 2^53; computeBuddySize: larger than maxBuddy. */
   INVALID_SIZE = 2,
-  /** A request below the pool's minAlloc (0 bytes included). */
+  /** A request below the pool's minAlloc. */
   UNDERSIZE_ALLOC = 3,
   /** A request above the pool's maxAlloc. */
   OVERSIZE_ALLOC = 4,
@@ -114,7 +114,7 @@ export enum PoolError {
   ADDRESS_OUTSIDE_POOL = 8,
   /** The block at the address is already free. */
   FREEING_FREE_MEMORY = 9,
-  /** The range holds no block of minBuddy bytes. */
+  /** The range holds no block of minBuddy bytes (buddy_pool: InvalidParameter). */
   EMPTY_POOL = 10,
   /** The handle's generation is not its block's: it was freed (use after free). */
   STALE_HANDLE = 11,
@@ -133,7 +133,7 @@ export function poolErrorMessage(code: u32): string {
   switch (code) {
     case PoolError.OK: return "ok";
     case PoolError.INVALID_PARAMETER: return "invalid pool parameter";
-    case PoolError.INVALID_SIZE: return "size is not an integer from 0 to 2^53";
+    case PoolError.INVALID_SIZE: return "size is not an integer from 0 to 2^53, or exceeds the largest buddy";
     case PoolError.UNDERSIZE_ALLOC: return "request is smaller than the pool's minAlloc";
     case PoolError.OVERSIZE_ALLOC: return "request is larger than the pool's maxAlloc";
     case PoolError.OUT_OF_MEMORY: return "out of memory: no free block in the pool is large enough";

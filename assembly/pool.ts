@@ -14,17 +14,19 @@
 // The shadow is aligned to its largest block, so that the heap's absolute natural alignment
 // is alignment relative to base in the pool.
 //
-// Configuration (checked in this order, INVALID_PARAMETER unless noted):
-//   minBuddy   a power of two, at most 2^53.
-//   base, size base + size <= 2^53.
-//   minAlloc   >= 1, and <= maxAlloc.
-//   maxAlloc   <= size.
-//   units      size / minBuddy, rounded down: 0 is EMPTY_POOL; at most 2^27 - 1 (the shadow must
-//              fit a 2 GiB detached heap). The bytes past units * minBuddy are not managed.
-//   maxBuddy   computeBuddySize(maxAlloc, minBuddy, 2^53): the largest block, reduced to the
-//              largest power-of-two number of units the pool holds.
-// The range is carved into the largest aligned blocks that fit, so a pool whose size is not a
-// multiple of maxBuddy still uses every unit.
+// Configuration: buddy_pool's rules (BuddyPool::new), with 2^53 where it has usize::MAX / 2.
+// Checked in this order, INVALID_PARAMETER unless noted:
+//   maxAlloc   1 .. 2^53;  minAlloc  0 .. 2^53;  minBuddy  1 .. 2^53.
+//   minSize    minBuddy rounded down to a power of two: the pool's unit.
+//   maxSize    maxAlloc rounded up to a power of two: the largest block.
+//   poolSize   size rounded down to whole units: 0 is EMPTY_POOL (buddy_pool says
+//              InvalidParameter for it). The bytes past poolSize are not managed.
+//   base       base + poolSize <= 2^53.
+//   then       maxAlloc <= poolSize, minAlloc <= maxAlloc, minBuddy <= maxSize,
+//              maxSize <= poolSize, and fewer than 2^27 units (the shadow must fit a 2 GiB
+//              detached heap; buddy_pool's IndexTypeOverflow).
+// The range is carved into the largest blocks that fit from base up, so a pool whose size is
+// not a multiple of maxSize still uses every unit.
 //
 // Handles (beyond buddy_pool). allocHandle returns (gen + 1) * 2^27 + unit, where gen is the
 // generation stored in the block's first shadow unit and bumped by every free of a block that
@@ -66,24 +68,35 @@ import {
 // @ts-ignore: decorator
 @inline function blockBytes(pool: usize, k: u32): u64 { return <u64>1 << (poolMinLog(pool) + k); }
 
-/** The size of the buddy block that serves `bytes`: the smallest power of two >= bytes and
- *  >= minBuddy. 0 when bytes is 0, minBuddy or maxBuddy is not a power of two, minBuddy >
- *  maxBuddy, or the block would exceed maxBuddy (2^53 at most). */
-export function computeBuddySize(bytes: u64, minBuddy: u64, maxBuddy: u64): u64 {
-  if (!bytes || !isPow2(minBuddy) || !isPow2(maxBuddy) || minBuddy > maxBuddy || maxBuddy > POOL_LIMIT) return 0;
-  if (bytes > maxBuddy) return 0;
-  if (bytes <= minBuddy) return minBuddy;
-  return <u64>1 << (64 - clz<u64>(bytes - 1));
+/** buddy_pool's compute_buddy_size: the size of the buddy block that serves `bytes`, minBuddy
+ *  for anything up to minBuddy (0 included), else bytes rounded up to a power of two; or
+ *  -INVALID_PARAMETER when minBuddy or maxBuddy is not a power of two (up to 2^53) or minBuddy >
+ *  maxBuddy, -INVALID_SIZE when bytes > maxBuddy. */
+export function computeBuddySize(bytes: u64, minBuddy: u64, maxBuddy: u64): i64 {
+  if (!isPow2(minBuddy) || !isPow2(maxBuddy) || minBuddy > maxBuddy || maxBuddy > POOL_LIMIT) return -PoolError.INVALID_PARAMETER;
+  if (bytes > maxBuddy) return -PoolError.INVALID_SIZE;
+  if (bytes <= minBuddy) return <i64>minBuddy;
+  return <i64>1 << (64 - clz<u64>(bytes - 1));
 }
+
+/** The largest power of two <= x (x >= 1). */
+// @ts-ignore: decorator
+@inline function floorPow2(x: u64): u64 { return <u64>1 << (63 - clz<u64>(x)); }
+/** The smallest power of two >= x (1 <= x <= 2^63). */
+// @ts-ignore: decorator
+@inline function ceilPow2(x: u64): u64 { return x <= 1 ? 1 : <u64>1 << (64 - clz<u64>(x - 1)); }
 
 /** Checks a pool configuration (the rules above); OK, INVALID_PARAMETER or EMPTY_POOL. */
 export function validatePoolConfig(base: u64, size: u64, minAlloc: u64, maxAlloc: u64, minBuddy: u64): u32 {
-  if (!isPow2(minBuddy) || minBuddy > POOL_LIMIT) return PoolError.INVALID_PARAMETER;
-  if (base > POOL_LIMIT || size > POOL_LIMIT - base) return PoolError.INVALID_PARAMETER;
-  if (minAlloc == 0 || maxAlloc < minAlloc || maxAlloc > size) return PoolError.INVALID_PARAMETER;
-  let units = size >> ctz<u64>(minBuddy);
-  if (units == 0) return PoolError.EMPTY_POOL;
-  if (units > <u64>MAX_UNITS) return PoolError.INVALID_PARAMETER;
+  if (maxAlloc == 0 || maxAlloc > POOL_LIMIT || minAlloc > POOL_LIMIT) return PoolError.INVALID_PARAMETER;
+  if (minBuddy == 0 || minBuddy > POOL_LIMIT || size > POOL_LIMIT) return PoolError.INVALID_PARAMETER;
+  let minSize = floorPow2(minBuddy);
+  let maxSize = ceilPow2(maxAlloc);
+  let poolSize = size & ~(minSize - 1);
+  if (poolSize == 0) return PoolError.EMPTY_POOL;
+  if (base > POOL_LIMIT - poolSize) return PoolError.INVALID_PARAMETER;
+  if (maxAlloc > poolSize || minAlloc > maxAlloc || minBuddy > maxSize || maxSize > poolSize) return PoolError.INVALID_PARAMETER;
+  if (poolSize / minSize > <u64>MAX_UNITS) return PoolError.INVALID_PARAMETER;
   return PoolError.OK;
 }
 
@@ -97,12 +110,10 @@ export function createPool(heap: usize, base: u64, size: u64, minAlloc: u64, max
   if (!core.isHeap(heap)) { createError = PoolError.INVALID_PARAMETER; return 0; }
   let code = validatePoolConfig(base, size, minAlloc, maxAlloc, minBuddy);
   if (code) { createError = code; return 0; }
-  let minLog = <u32>ctz<u64>(minBuddy);
+  let minLog = <u32>ctz<u64>(floorPow2(minBuddy));
   let units = <u32>(size >> minLog);
-  let maxBuddy = computeBuddySize(maxAlloc, minBuddy, POOL_LIMIT);
-  let order = <u32>ctz<u64>(maxBuddy) - minLog;
-  let unitsLog: u32 = 31 - <u32>clz<u32>(units);
-  if (order > unitsLog) order = unitsLog;
+  let maxBuddy = ceilPow2(maxAlloc);
+  let order = <u32>ctz<u64>(maxBuddy) - minLog; // maxBuddy <= poolSize: a block of this order fits
   let shadowBytes = <usize>units << SHADOW_LOG;
   let shadow = core.allocAligned(heap, shadowBytes, <usize>1 << (SHADOW_LOG + order));
   if (!shadow) { createError = PoolError.NO_METADATA_MEMORY; return 0; }
@@ -149,11 +160,13 @@ export function destroyPool(pool: usize): u32 {
 
 /** Allocates a block for `bytes`: its address, or -PoolError. */
 export function poolAlloc(pool: usize, bytes: u64): i64 {
-  if (bytes > POOL_LIMIT) return -PoolError.INVALID_SIZE; // 0 is below minAlloc (>= 1): undersize
-  if (bytes < poolMinAlloc(pool)) { bumpPoolCounter(pool, PoolCounter.UNDERSIZE); return -PoolError.UNDERSIZE_ALLOC; }
+  if (bytes > POOL_LIMIT) return -PoolError.INVALID_SIZE;
+  // buddy_pool's order: oversize, then undersize (0 is undersize when minAlloc >= 1, and gets
+  // the smallest block when minAlloc is 0).
   if (bytes > poolMaxAlloc(pool)) { bumpPoolCounter(pool, PoolCounter.OVERSIZE); return -PoolError.OVERSIZE_ALLOC; }
+  if (bytes < poolMinAlloc(pool)) { bumpPoolCounter(pool, PoolCounter.UNDERSIZE); return -PoolError.UNDERSIZE_ALLOC; }
   let minLog = poolMinLog(pool);
-  let units = ((bytes - 1) >> minLog) + 1;
+  let units = bytes ? ((bytes - 1) >> minLog) + 1 : 1;
   let tree = poolTree(pool);
   let k: u32 = units > (<u64>1 << poolMaxOrder(pool)) ? 32 : orderOf(<usize>units << SHADOW_LOG, SHADOW_LOG);
   let mask = k < 32 ? getNonEmpty(tree) & (<u32>-1 << k) : 0;

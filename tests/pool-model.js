@@ -15,15 +15,22 @@ export function configurations(fc) {
   return fc.record({
     minLog: fc.integer({ min: 0, max: 30 }),
     units: fc.integer({ min: 1, max: 300 }),
-    extra: fc.integer({ min: 0, max: 1 }).map((x) => x), // scaled below: bytes past the last unit
-    maxUnitsLog: fc.integer({ min: 0, max: 9 }),
+    extra: fc.boolean(),          // bytes past the last whole unit
+    minBuddyOdd: fc.boolean(),    // minBuddy not a power of two (rounded down)
+    maxLogFrac: fc.double({ min: 0, max: 1, noNaN: true }),
+    maxAllocFrac: fc.double({ min: 0, max: 1, noNaN: true }),
     minAllocFrac: fc.double({ min: 0, max: 1, noNaN: true }),
     baseFrac: fc.double({ min: 0, max: 1, noNaN: true }),
   }).map((c) => {
-    const minBuddy = 2 ** c.minLog;
-    const size = c.units * minBuddy + (c.extra ? Math.floor(minBuddy / 2) : 0);
-    const maxAlloc = Math.min(size, Math.max(1, 2 ** c.maxUnitsLog * minBuddy - (c.minLog > 0 ? 1 : 0)));
-    const minAlloc = Math.max(1, Math.floor(c.minAllocFrac * Math.min(maxAlloc, minBuddy * 2)));
+    const unit = 2 ** c.minLog;
+    const size = c.units * unit + (c.extra ? Math.floor(unit / 2) : 0);
+    // The largest block: a power of two of units that fits (buddy_pool: maxSize <= poolSize).
+    const maxLog = Math.floor(c.maxLogFrac * Math.floor(Math.log2(c.units)));
+    const maxSize = 2 ** maxLog * unit;
+    const maxAlloc = maxSize - Math.floor(c.maxAllocFrac * Math.max(0, maxSize / 2 - 1)); // rounds up to maxSize
+    // minBuddy above its power of two only where it stays <= maxSize.
+    const minBuddy = c.minBuddyOdd && maxLog > 0 && unit > 1 ? unit + Math.floor(unit / 3) : unit;
+    const minAlloc = Math.floor(c.minAllocFrac * Math.min(maxAlloc, unit * 2));
     const base = Math.floor(c.baseFrac * (2 ** 53 - size));
     return { base, size, minAlloc, maxAlloc, minBuddy };
   });
@@ -89,9 +96,13 @@ export function createHarness(config, coverage = newCoverage()) {
   const instance = new WebAssembly.Instance(wasm, {});
   const heap = BuddyHeap.fromInstance(instance);
   const pool = BuddyPool.on(heap, config);
-  const { base, minBuddy, minAlloc, maxAlloc } = config;
+  const { base, minAlloc, maxAlloc } = config;
+  let minBuddy = 1; // the unit: config.minBuddy rounded down to a power of two
+  while (minBuddy * 2 <= config.minBuddy) minBuddy *= 2;
+  let maxSize = 1;
+  while (maxSize < maxAlloc) maxSize *= 2;
   const units = Math.floor(config.size / minBuddy);
-  const maxOrder = Math.min(Math.log2(Math.max(2 ** Math.ceil(Math.log2(maxAlloc)), minBuddy) / minBuddy), Math.floor(Math.log2(units)));
+  const maxOrder = Math.log2(maxSize / minBuddy);
   const tops = carve(units, maxOrder);
   const live = new Map(); // unit -> order
   const handles = new Map(); // unit -> handle of the live block, if made by allocHandle
@@ -135,9 +146,9 @@ export function createHarness(config, coverage = newCoverage()) {
       const got = o.handle ? pool.heap.exports.buddy_pool_alloc_handle(pool.pointer, bytes) : pool.tryAlloc(bytes);
       let want = 0;
       if (!Number.isInteger(bytes) || bytes < 0 || bytes > 2 ** 53) want = PoolError.INVALID_SIZE;
-      else if (bytes < minAlloc) { want = PoolError.UNDERSIZE_ALLOC; counters.undersizeAllocs++; }
       else if (bytes > maxAlloc) { want = PoolError.OVERSIZE_ALLOC; counters.oversizeAllocs++; }
-      const k = Math.max(0, Math.ceil(Math.log2(Math.ceil(bytes / minBuddy))));
+      else if (bytes < minAlloc) { want = PoolError.UNDERSIZE_ALLOC; counters.undersizeAllocs++; }
+      const k = Math.max(0, Math.ceil(Math.log2(Math.max(1, Math.ceil(bytes / minBuddy)))));
       const j = want ? -1 : free.findIndex((l, i) => i >= k && l.length);
       if (!want && j < 0) { want = PoolError.OUT_OF_MEMORY; counters.outOfMemory++; }
       if (want) { expectCode(got < 0 ? -got : 0, want, `alloc(${bytes})`); return verify(); }

@@ -107,12 +107,13 @@ test("configuration rules: each bad value is INVALID_PARAMETER or EMPTY_POOL, th
   const ok = { base: 0, size: 1 * MiB, minAlloc: 1, maxAlloc: 64 * KiB, minBuddy: 4096 };
   const bad = [
     [{ minBuddy: 0 }, PoolError.INVALID_PARAMETER],
-    [{ minBuddy: 3000 }, PoolError.INVALID_PARAMETER],
     [{ minBuddy: 2 ** 54 }, PoolError.INVALID_PARAMETER],
     [{ base: 2 ** 53 }, PoolError.INVALID_PARAMETER],
-    [{ minAlloc: 0 }, PoolError.INVALID_PARAMETER],
+    [{ maxAlloc: 0 }, PoolError.INVALID_PARAMETER],
     [{ minAlloc: 128 * KiB }, PoolError.INVALID_PARAMETER], // above maxAlloc
-    [{ maxAlloc: 2 * MiB }, PoolError.INVALID_PARAMETER],   // above size
+    [{ maxAlloc: 2 * MiB }, PoolError.INVALID_PARAMETER],   // above the pool size
+    [{ size: 768 * KiB, maxAlloc: 600 * KiB }, PoolError.INVALID_PARAMETER], // its 1 MiB block does not fit
+    [{ maxAlloc: 2048 }, PoolError.INVALID_PARAMETER],      // minBuddy above the largest block
     [{ size: 4095, maxAlloc: 100 }, PoolError.EMPTY_POOL],
     [{ minBuddy: 1, size: 2 ** 27, maxAlloc: 1 }, PoolError.INVALID_PARAMETER], // 2^27 units
     [{ size: -1 }, PoolError.INVALID_PARAMETER],
@@ -134,10 +135,14 @@ test("configuration rules: each bad value is INVALID_PARAMETER or EMPTY_POOL, th
   assert.equal(small.stats().usedBytes, smallUsed);
   small.check();
   // Rounding: the bytes past whole minBuddy blocks are not managed; maxBuddy is maxAlloc rounded up.
-  const p = BuddyPool.on(heap, { ...ok, size: 1 * MiB + 4095, maxAlloc: 40000 });
-  assert.equal(p.stats().totalBytes, 1 * MiB);
+  const p = BuddyPool.on(heap, { ...ok, size: 1 * MiB + 4095, maxAlloc: 40000, minBuddy: 3000 });
+  assert.equal(p.minBuddy, 2048, "minBuddy is rounded down to a power of two");
+  assert.equal(p.stats().totalBytes, 1 * MiB + 2048, "whole 2048-byte units");
   assert.equal(p.maxBuddy, 65536);
-  rejects(() => p.free(1 * MiB), PoolError.ADDRESS_OUTSIDE_POOL);
+  // minAlloc 0: alloc(0) takes a minimum block, as in buddy_pool.
+  const z = BuddyPool.on(heap, { ...ok, minAlloc: 0 });
+  assert.equal(z.usableSize(z.alloc(0)), 4096);
+  rejects(() => p.free(1 * MiB + 2048), PoolError.ADDRESS_OUTSIDE_POOL);
 });
 
 test("every rejected call names its error and changes nothing", () => {
@@ -229,20 +234,25 @@ test("several pools on one heap are independent; destroy returns their metadata"
 });
 
 test("computeBuddySize matches buddy_pool's rule and the wasm export", () => {
+  assert.equal(computeBuddySize(0, 8192, 32768), 8192);
   assert.equal(computeBuddySize(1, 8192, 32768), 8192);
   assert.equal(computeBuddySize(17 * KiB, 8192, 32768), 32768);
   assert.equal(computeBuddySize(8193, 8192, 32768), 16384);
-  assert.equal(computeBuddySize(32769, 8192, 32768), 0);
-  assert.equal(computeBuddySize(0, 8192, 32768), 0);
-  assert.equal(computeBuddySize(10, 3, 32), 0);
+  assert.equal(computeBuddySize(32768, 8192, 32768), 32768);
+  rejects(() => computeBuddySize(32769, 8192, 32768), PoolError.INVALID_SIZE);
+  rejects(() => computeBuddySize(1, 1023, 2048), PoolError.INVALID_PARAMETER);
+  rejects(() => computeBuddySize(1, 0, 2048), PoolError.INVALID_PARAMETER);
+  rejects(() => computeBuddySize(1, 1024, 2049), PoolError.INVALID_PARAMETER);
+  rejects(() => computeBuddySize(1, 1024, 512), PoolError.INVALID_PARAMETER);
   assert.equal(computeBuddySize(2 ** 52 + 1, 1, 2 ** 53), 2 ** 53);
   const e = newHeap().exports;
+  const ts = (...args) => { try { return computeBuddySize(...args); } catch (err) { return -err.code; } };
   fc.assert(fc.property(
-    fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.constantFrom(0, 1, 2 ** 53, 2 ** 53 + 2)),
+    fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.constantFrom(0, 1, 2 ** 53, 2 ** 53 + 2, 0.5)),
     fc.integer({ min: 0, max: 53 }), fc.integer({ min: 0, max: 53 }), fc.boolean(),
     (bytes, lo, hi, odd) => {
       const min = 2 ** lo + (odd ? 3 : 0);
-      assert.equal(e.buddy_compute_buddy_size(bytes, min, 2 ** hi), computeBuddySize(bytes, min, 2 ** hi));
+      assert.equal(e.buddy_compute_buddy_size(bytes, min, 2 ** hi), ts(bytes, min, 2 ** hi));
     }), { numRuns: 2000 });
 });
 

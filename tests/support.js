@@ -51,3 +51,27 @@ export function prng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Runs `fn(page, url)` in headless Chromium against the repository served on loopback, with
+ *  the page's uncaught errors collected in `errors` (checked empty at the end). Skips the test
+ *  where Chromium is missing, except in CI, where it must run. */
+export async function inChromium(t, viewport, fn) {
+  const { serve, launchChromium } = await import("../scripts/bench/serve.js");
+  const { browser, reason } = await launchChromium();
+  if (!browser) {
+    if (process.env.CI) throw new Error(`Chromium must run in CI: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const server = await serve();
+  try {
+    const page = await browser.newPage(viewport ? { viewport } : {});
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await fn(page, server.url);
+    if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

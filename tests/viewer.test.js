@@ -6,8 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { BuddyHeap, BuddyPool, renderSvg, defaultWasmUrl } from "../bindings/dist/index.js";
-import { serve, launchChromium } from "../scripts/bench/serve.js";
-import { prng } from "./support.js";
+import { prng, inChromium } from "./support.js";
 
 const wasm = new WebAssembly.Module(readFileSync(defaultWasmUrl));
 mkdirSync("build/test", { recursive: true });
@@ -87,18 +86,8 @@ test("snapshot() of random pools agrees with stats() and check()", () => {
 });
 
 test("the viewer page draws the heap and a pool live, with the module's own figures", async (t) => {
-  const { browser, reason } = await launchChromium();
-  if (!browser) {
-    if (process.env.CI) assert.fail(`Chromium must run in CI: ${reason}`);
-    t.skip(reason);
-    return;
-  }
-  const server = await serve();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`${server.url}/scripts/viewer/index.html`);
+  await inChromium(t, { width: 1200, height: 1100 }, async (page, url) => {
+    await page.goto(`${url}/scripts/viewer/index.html`);
     await page.waitForFunction(() => document.body.dataset.ready === "yes");
     const figures = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-figure]")].map((d) => [d.dataset.figure, Number(d.dataset.value)])));
     const moduleStats = () => page.evaluate(() => { const s = window.viewer.current().stats(); return { usedBytes: s.usedBytes, freeBytes: s.freeBytes, largestFree: s.largestFree, totalBytes: s.totalBytes, allocs: s.allocs, frees: s.frees }; });
@@ -128,9 +117,5 @@ test("the viewer page draws the heap and a pool live, with the module's own figu
       assert.equal(png.subarray(1, 4).toString(), "PNG");
       t.diagnostic(`${target}/${scenario}: ${shown.steps} steps, ${shown.blocks} blocks, fragmentation ${(100 * shown.fragmentation).toFixed(1)}%: build/test/viewer-${target}.png`);
     }
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 });

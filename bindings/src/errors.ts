@@ -110,7 +110,7 @@ export enum PoolError {
 const POOL_MESSAGES: Record<PoolError, string> = {
   [PoolError.OK]: "ok",
   [PoolError.INVALID_PARAMETER]: "invalid pool parameter",
-  [PoolError.INVALID_SIZE]: "size is not an integer from 0 to 2^53",
+  [PoolError.INVALID_SIZE]: "size is not an integer from 0 to 2^53, or exceeds the largest buddy",
   [PoolError.UNDERSIZE_ALLOC]: "request is smaller than the pool's minAlloc",
   [PoolError.OVERSIZE_ALLOC]: "request is larger than the pool's maxAlloc",
   [PoolError.OUT_OF_MEMORY]: "out of memory: no free block in the pool is large enough",

@@ -6,18 +6,19 @@ import { BuddyHeap, type WasmSource, type BuddyHeapOptions } from "./heap.js";
 import { BuddyPoolError, PoolError } from "./errors.js";
 import { walk, type Snapshot } from "./snapshot.js";
 
-/** buddy_pool's BuddyConfig. */
+/** buddy_pool's BuddyConfig (README, "A pool for memory it cannot touch", for the rules). */
 export interface PoolConfig {
   /** First address of the range (default 0). */
   base?: number;
-  /** Bytes in the range; the part past a whole number of minBuddy blocks is not managed. */
+  /** Bytes in the range; the part past a whole number of minimum blocks is not managed. */
   size: number;
-  /** Smallest request accepted (>= 1, default 1). */
+  /** Smallest request accepted (default 1; 0 lets alloc(0) take a minimum block). */
   minAlloc?: number;
-  /** Largest request accepted (<= size); the largest block is maxAlloc rounded up to a power of
-   *  two (default: size). */
+  /** Largest request accepted; the largest block is maxAlloc rounded up to a power of two,
+   *  which must fit in the pool (default: the largest power of two that does). */
   maxAlloc?: number;
-  /** The smallest block, a power of two: every address is base + a multiple of it. */
+  /** The smallest block, rounded down to a power of two: every address is base + a multiple
+   *  of it. */
   minBuddy: number;
 }
 
@@ -69,16 +70,30 @@ function describe(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
-/** buddy_pool's compute_buddy_size: the block size that serves `bytes` (the smallest power of
- *  two >= bytes and >= minBuddy), or 0 when bytes is 0, the limits are not powers of two, or
- *  the block would exceed maxBuddy. Integers up to 2^53. */
+/** buddy_pool's compute_buddy_size: the size of the block that serves `bytes`: minBuddy for
+ *  anything up to minBuddy (0 included), else bytes rounded up to a power of two. Throws
+ *  BuddyPoolError INVALID_PARAMETER when minBuddy or maxBuddy is not a power of two (up to
+ *  2^53) or minBuddy > maxBuddy, INVALID_SIZE when bytes is not an integer or exceeds maxBuddy. */
 export function computeBuddySize(bytes: number, minBuddy: number, maxBuddy: number): number {
   const pow2 = (x: number) => isExact(x) && x > 0 && 2 ** Math.round(Math.log2(x)) === x;
-  if (!isExact(bytes) || bytes === 0 || !pow2(minBuddy) || !pow2(maxBuddy) || minBuddy > maxBuddy) return 0;
-  if (bytes > maxBuddy) return 0;
+  const call = `computeBuddySize(${describe(bytes)}, ${describe(minBuddy)}, ${describe(maxBuddy)})`;
+  if (!pow2(minBuddy) || !pow2(maxBuddy) || minBuddy > maxBuddy) throw new BuddyPoolError(PoolError.INVALID_PARAMETER, call);
+  if (!isExact(bytes) || bytes > maxBuddy) throw new BuddyPoolError(PoolError.INVALID_SIZE, call);
   let size = minBuddy;
   while (size < bytes) size *= 2;
   return size;
+}
+
+/** The largest power of two that fits in `size` rounded down to whole minimum blocks (what
+ *  maxAlloc defaults to); 0 if the numbers are not valid (the module then says why). */
+function largestBlock(size: number, minBuddy: number): number {
+  if (!isExact(size) || !isExact(minBuddy) || minBuddy < 1) return 0;
+  let unit = 1;
+  while (unit * 2 <= minBuddy) unit *= 2;
+  const poolSize = Math.floor(size / unit) * unit;
+  let block = 1;
+  while (block * 2 <= poolSize) block *= 2;
+  return poolSize ? block : 0;
 }
 
 export class BuddyPool {
@@ -102,15 +117,16 @@ export class BuddyPool {
     this.size = config.size;
     this.minAlloc = config.minAlloc;
     this.maxAlloc = config.maxAlloc;
-    this.minBuddy = config.minBuddy;
-    this.maxBuddy = this.stats().maxBuddy;
+    const s = this.stats();
+    this.minBuddy = s.minBuddy; // rounded down to a power of two
+    this.maxBuddy = s.maxBuddy;
   }
 
   /** A pool on an as-buddy heap (several pools can share one). Throws BuddyPoolError. */
   static on(heap: BuddyHeap, config: PoolConfig): BuddyPool {
     const full: Required<PoolConfig> = {
       base: config.base ?? 0, size: config.size, minAlloc: config.minAlloc ?? 1,
-      maxAlloc: config.maxAlloc ?? config.size, minBuddy: config.minBuddy,
+      maxAlloc: config.maxAlloc ?? largestBlock(config.size, config.minBuddy), minBuddy: config.minBuddy,
     };
     const call = `BuddyPool(${JSON.stringify(config)})`;
     for (const key of ["base", "size", "minAlloc", "maxAlloc", "minBuddy"] as const) {

@@ -2,8 +2,10 @@
 // as scripts/bench/driver.ts, calling an allocator through JavaScript (one call across the
 // boundary per operation). `a` is { malloc, free, realloc } returning numbers.
 
-export function makeWorkloads() {
-  let state = 1;
+/** The driver's xorshift32 sequence from `seed`, as below(n): an integer in [0, n), exact for
+ *  n < 2^21 like the driver's (next * n) >> 32. Also used by the viewer's scenarios. */
+export function xorshiftBelow(seed) {
+  let state = seed || 1;
   const next = () => {
     let x = state;
     x ^= x << 13; x >>>= 0;
@@ -11,10 +13,13 @@ export function makeWorkloads() {
     x ^= x << 5; x >>>= 0;
     return (state = x);
   };
-  // Exact for n < 2^21, like the driver's (next * n) >> 32.
-  const below = (n) => Math.floor((next() * n) / 4294967296);
+  return (n) => Math.floor((next() * n) / 4294967296);
+}
+
+export function makeWorkloads() {
+  let below = xorshiftBelow(1);
   let live = 0, peak = 0, failures = 0;
-  const start = (seed) => { state = seed || 1; live = 0; peak = 0; failures = 0; };
+  const start = (seed) => { below = xorshiftBelow(seed); live = 0; peak = 0; failures = 0; };
   const take = (a, n) => {
     const p = a.malloc(n);
     if (!p) { failures++; return 0; }

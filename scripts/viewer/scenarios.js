@@ -4,17 +4,7 @@
 // { alloc(bytes) -> address or -1, free(address), realloc?(address, bytes) -> address or -1,
 //   scale } where scale multiplies sizes (a pool with 256-byte blocks wants larger requests).
 
-function rng(seed) {
-  let state = seed || 1;
-  const next = () => {
-    let x = state;
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return (state = x);
-  };
-  return (n) => Math.floor((next() * n) / 4294967296);
-}
+import { xorshiftBelow as rng } from "../bench/workloads.js";
 
 export const scenarios = {
   /** A steady population of 400 blocks of 8..4096 bytes, one replaced per step (churn). */

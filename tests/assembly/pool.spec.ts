@@ -53,17 +53,22 @@ describe("BuddyPool", () => {
 
   it("rejects bad configurations with the documented error", () => {
     let h = metaHeap();
-    expect(BuddyPool.create(h, 0, MiB, 1, KiB, 3)).toBeNull();
+    expect(BuddyPool.create(h, 0, MiB, 1, 0, 4096)).toBeNull(); // maxAlloc 0
+    expect(BuddyPool.createError).toBe(PoolError.INVALID_PARAMETER);
+    expect(BuddyPool.create(h, 0, 768 * KiB, 1, 600 * KiB, 4096)).toBeNull(); // 1 MiB block > pool
     expect(BuddyPool.createError).toBe(PoolError.INVALID_PARAMETER);
     expect(BuddyPool.create(h, 0, 4095, 1, 100, 4096)).toBeNull();
     expect(BuddyPool.createError).toBe(PoolError.EMPTY_POOL);
     expect(BuddyPool.create(h, <u64>1 << 53, 4096, 1, 100, 4096)).toBeNull();
     expect(BuddyPool.createError).toBe(PoolError.INVALID_PARAMETER);
-    expect(BuddyPool.create(h, 0, MiB, 0, KiB, 4096)).toBeNull();
+    expect(BuddyPool.create(h, 0, MiB, 1, KiB, 4096)).toBeNull(); // minBuddy above the largest block
     expect(BuddyPool.createError).toBe(PoolError.INVALID_PARAMETER);
     expect(BuddyPool.create(h, 0, MiB, 1, 2 * MiB, 4096)).toBeNull();
     expect(BuddyPool.createError).toBe(PoolError.INVALID_PARAMETER);
     expect(h.stats().usedBytes).toBe(0);
+    let odd = BuddyPool.create(h, 0, MiB, 0, 64 * KiB, 3000)!; // minBuddy rounds down to 2048
+    expect(odd.minBuddy).toBe(2048);
+    expect(odd.usableSize(<u64>odd.alloc(0))).toBe(2048);
   });
 
   it("tags handles with a generation so stale ones are caught", () => {
@@ -84,8 +89,9 @@ describe("BuddyPool", () => {
   it("computes buddy sizes like buddy_pool", () => {
     expect(computeBuddySize(1, 8192, 32768)).toBe(8192);
     expect(computeBuddySize(17 * 1024, 8192, 32768)).toBe(32768);
-    expect(computeBuddySize(32769, 8192, 32768)).toBe(0);
-    expect(computeBuddySize(0, 8192, 32768)).toBe(0);
+    expect(computeBuddySize(32769, 8192, 32768)).toBe(-PoolError.INVALID_SIZE);
+    expect(computeBuddySize(1, 1023, 2048)).toBe(-PoolError.INVALID_PARAMETER);
+    expect(computeBuddySize(0, 8192, 32768)).toBe(8192);
     expect(poolErrorMessage(PoolError.STALE_HANDLE)).toBe("handle is stale: its block was freed");
   });
 });
