@@ -637,58 +637,45 @@ export function buddy_pool_destroy(pool: usize): u32 {
   return code;
 }
 
+/** One pool call with one number argument, under the lock: NOT_A_POOL for a pointer that is no
+ *  live pool. Not a hot path, so the operation is passed by reference (an indirect call). */
+function poolCall(pool: usize, arg: f64, op: (pool: usize, arg: u64) => i64): f64 {
+  let r = heap();
+  if (!r) return -PoolError.NOT_A_POOL;
+  enter(r);
+  let v: i64 = pools.isPool(pool) ? op(pool, exact(arg)) : -PoolError.NOT_A_POOL;
+  leave(r);
+  return <f64>v;
+}
+
+/** The address of a block for `bytes`, or -PoolError. */
 export function buddy_pool_alloc(pool: usize, bytes: f64): f64 {
-  let r = heap();
-  if (!r) return -PoolError.NOT_A_POOL;
-  enter(r);
-  let a: i64 = pools.isPool(pool) ? pools.poolAlloc(pool, exact(bytes)) : -PoolError.NOT_A_POOL;
-  leave(r);
-  return <f64>a;
+  return poolCall(pool, bytes, (p: usize, n: u64): i64 => pools.poolAlloc(p, n));
 }
 
+/** OK or the PoolError. */
 export function buddy_pool_free(pool: usize, address: f64): u32 {
-  let r = heap();
-  if (!r) return PoolError.NOT_A_POOL;
-  enter(r);
-  let code = pools.isPool(pool) ? pools.poolFree(pool, exact(address)) : PoolError.NOT_A_POOL;
-  leave(r);
-  return code;
+  return <u32>-<i64>poolCall(pool, address, (p: usize, a: u64): i64 => -<i64>pools.poolFree(p, a));
 }
 
+/** The size of the block at `address`, or -PoolError. */
 export function buddy_pool_usable_size(pool: usize, address: f64): f64 {
-  let r = heap();
-  if (!r) return -PoolError.NOT_A_POOL;
-  enter(r);
-  let n: i64 = pools.isPool(pool) ? pools.poolUsableSize(pool, exact(address)) : -PoolError.NOT_A_POOL;
-  leave(r);
-  return <f64>n;
+  return poolCall(pool, address, (p: usize, a: u64): i64 => pools.poolUsableSize(p, a));
 }
 
+/** A generation-tagged handle of a block for `bytes`, or -PoolError. */
 export function buddy_pool_alloc_handle(pool: usize, bytes: f64): f64 {
-  let r = heap();
-  if (!r) return -PoolError.NOT_A_POOL;
-  enter(r);
-  let h: i64 = pools.isPool(pool) ? pools.poolAllocHandle(pool, exact(bytes)) : -PoolError.NOT_A_POOL;
-  leave(r);
-  return <f64>h;
+  return poolCall(pool, bytes, (p: usize, n: u64): i64 => pools.poolAllocHandle(p, n));
 }
 
+/** The address of a live handle's block, or -PoolError. */
 export function buddy_pool_handle_address(pool: usize, handle: f64): f64 {
-  let r = heap();
-  if (!r) return -PoolError.NOT_A_POOL;
-  enter(r);
-  let a: i64 = pools.isPool(pool) ? pools.poolHandleAddress(pool, exact(handle)) : -PoolError.NOT_A_POOL;
-  leave(r);
-  return <f64>a;
+  return poolCall(pool, handle, (p: usize, h: u64): i64 => pools.poolHandleAddress(p, h));
 }
 
+/** OK or the PoolError. */
 export function buddy_pool_free_handle(pool: usize, handle: f64): u32 {
-  let r = heap();
-  if (!r) return PoolError.NOT_A_POOL;
-  enter(r);
-  let code = pools.isPool(pool) ? pools.poolFreeHandle(pool, exact(handle)) : PoolError.NOT_A_POOL;
-  leave(r);
-  return code;
+  return <u32>-<i64>poolCall(pool, handle, (p: usize, h: u64): i64 => -<i64>pools.poolFreeHandle(p, h));
 }
 
 export function buddy_pool_check(pool: usize): u32 {
