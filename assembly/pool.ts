@@ -252,9 +252,10 @@ export function poolAllocHandle(pool: usize, bytes: u64): i64 {
   return <i64>(((<u64>shadowGen(shadowOf(pool, u)) + 1) << UNIT_BITS) | u);
 }
 
-/** The unit of a live handle, or -PoolError: INVALID_HANDLE if it is no handle of this pool's
- *  shape or names no block start, STALE_HANDLE if its block was freed. O(1) for the stale case. */
-function handleUnit(pool: usize, handle: u64): i64 {
+/** The block of a live handle, packed as unit << 5 | order, or -PoolError: INVALID_HANDLE if
+ *  it is no handle of this pool's shape or names no block start, STALE_HANDLE if its block was
+ *  freed (found in O(1) from the generation). */
+function handleBlock(pool: usize, handle: u64): i64 {
   let u = handle & <u64>MAX_UNITS;
   let tag = handle >> UNIT_BITS;
   if (tag == 0 || tag > <u64>GEN_LIMIT || u >= <u64>poolUnits(pool)) return -PoolError.INVALID_HANDLE;
@@ -262,7 +263,7 @@ function handleUnit(pool: usize, handle: u64): i64 {
   let k = core.lookup(poolTree(pool), shadowOf(pool, u));
   if (k == -ErrorCode.DOUBLE_FREE) return -PoolError.STALE_HANDLE;
   if (k < 0) return -PoolError.INVALID_HANDLE;
-  return <i64>u;
+  return <i64>((u << 5) | <u64>k);
 }
 
 // @ts-ignore: decorator
@@ -272,17 +273,16 @@ function handleUnit(pool: usize, handle: u64): i64 {
 
 /** The address of a live handle's block, or -PoolError. */
 export function poolHandleAddress(pool: usize, handle: u64): i64 {
-  let u = handleUnit(pool, handle);
-  if (u < 0) { countHandleError(pool, <u32>-u); return u; }
-  return <i64>addressOf(pool, <u64>u);
+  let b = handleBlock(pool, handle);
+  if (b < 0) { countHandleError(pool, <u32>-b); return b; }
+  return <i64>addressOf(pool, <u64>b >> 5);
 }
 
 /** Frees the block of a live handle. Returns OK or the PoolError (the pool is then unchanged). */
 export function poolFreeHandle(pool: usize, handle: u64): u32 {
-  let u = handleUnit(pool, handle);
-  if (u < 0) { countHandleError(pool, <u32>-u); return <u32>-u; }
-  let k = core.lookup(poolTree(pool), shadowOf(pool, <u64>u));
-  release(pool, <u64>u, <u32>k);
+  let b = handleBlock(pool, handle);
+  if (b < 0) { countHandleError(pool, <u32>-b); return <u32>-b; }
+  release(pool, <u64>b >> 5, <u32>(b & 31));
   return PoolError.OK;
 }
 

@@ -119,3 +119,24 @@ test("the viewer page draws the heap and a pool live, with the module's own figu
     }
   });
 });
+
+test("the walking exports answer bad input with 'no block' and change nothing", () => {
+  const heap = BuddyHeap.fromInstance(new WebAssembly.Instance(wasm, {}));
+  const e = heap.exports;
+  const p = heap.alloc(64);
+  const pool = BuddyPool.on(heap, { size: 1 << 20, minBuddy: 4096, maxAlloc: 65536 });
+  const a = pool.alloc(10000);
+  const before = JSON.stringify([heap.stats(), pool.stats()]);
+  const NONE = 0xffffffff;
+  assert.equal(e.buddy_leaf(p) >>> 0, 2, "a live 64-byte block: order 2, allocated");
+  for (const bad of [0, 8, p + 16, p + 1, 0xfffffff0, heap.memory.buffer.byteLength]) assert.equal(e.buddy_leaf(bad) >>> 0, NONE, `buddy_leaf(${bad})`);
+  assert.equal(e.buddy_region_start(1) >>> 0, 0);
+  assert.equal(e.buddy_region_end(99) >>> 0, 0);
+  assert.equal(e.buddy_pool_leaf(pool.pointer, a / 4096) >>> 0, 2, "the 16 KiB block: order 2, allocated");
+  assert.equal(e.buddy_pool_leaf(pool.pointer, 0) >>> 0, 4 | (1 << 8), "unit 0 starts a free 64 KiB block");
+  for (const bad of [a / 4096 + 1, 256, -1, 0.5, NaN, 2 ** 53]) assert.equal(e.buddy_pool_leaf(pool.pointer, bad) >>> 0, NONE, `buddy_pool_leaf(${bad})`);
+  assert.equal(e.buddy_pool_leaf(12345, 0) >>> 0, NONE, "not a pool");
+  assert.equal(JSON.stringify([heap.stats(), pool.stats()]), before);
+  heap.check();
+  pool.check();
+});
