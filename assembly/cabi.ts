@@ -16,7 +16,7 @@ import { check } from "./check";
 import { ErrorCode, PoolError } from "./errors";
 import * as pools from "./pool";
 import {
-  STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, SHARED_HEADER, SHARED_STATE,
+  STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, SHARED_HEADER, SHARED_STATE,
   SHARED_LOCK, SHARED_ERROR, SHARED_SEQ, POOL_STATS_SIZE, getLastError, setLastError, getCheckDetail,
   getMinLog, orderOf, Counter, bumpCounter,
   getRegionCount, getRegionStart, getRegionEnd,
@@ -94,9 +94,13 @@ let statsBuffer: usize = THREADS ? 0 : memory.data(<i32>STATS_SIZE, 16);
 
 function initHeap(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
   let base = heapBase();
-  // Make room for the control block and a first metadata run if static data filled the page.
-  if (core.memoryTop() < base + 4096) {
-    if (memory.grow(1) < 0) return ErrorCode.OUT_OF_MEMORY;
+  // Make room for the control block, a first metadata run and two minimum blocks (so that one
+  // whole aligned block fits whatever the minimum block): static data may have filled the
+  // page, and a 64 KiB minimum block needs more than the module's initial memory.
+  let need = <u64>base + 4096 + (minLog <= 16 ? <u64>2 << minLog : 0);
+  let top = <u64>core.memoryTop();
+  if (top < need) {
+    if (memory.grow(<i32>((need - top + 0xffff) >> 16)) < 0) return ErrorCode.OUT_OF_MEMORY;
   }
   return core.init(base, core.memoryTop() - base, minLog, maxOrder, maxPages, deferLimit);
 }
@@ -127,12 +131,12 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 
 
 // @ts-ignore: decorator
 @inline function heap(): usize {
-  if (!root) setup(DEFAULT_MIN_LOG, MAX_SIZE_LOG - DEFAULT_MIN_LOG, MAX_PAGES, DEFAULT_DEFER);
+  if (!root) setup(DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, DEFAULT_DEFER);
   return root;
 }
 
 /** Configures the heap before its first use. minBlock: power of two >= 16 (the C alignment);
- *  maxOrder: largest block = minBlock << maxOrder; maxPages: memory limit for growth (0: never
+ *  maxOrder: largest block = minBlock << maxOrder (0xFFFFFFFF: the largest minBlock allows); maxPages: memory limit for growth (0: never
  *  grow); deferLimit: see README. Returns an ErrorCode (ALREADY_INITIALIZED after first use,
  *  or in the threads build when another instance set the heap up first). */
 export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {

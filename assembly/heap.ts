@@ -35,7 +35,7 @@
 
 import {
   ErrorCode, Counter, CB_SIZE, CB_ALIGN, FLAG_GROWABLE, MAGIC, MAX_REGIONS,
-  PAGE_LOG, MAX_PAGES, MIN_LOG_LOWEST, MIN_LOG_HIGHEST, MAX_SIZE_LOG, COUNTER_COUNT,
+  PAGE_LOG, MAX_PAGES, MIN_LOG_LOWEST, MIN_LOG_HIGHEST, MAX_SIZE_LOG, AUTO_ORDER, COUNTER_COUNT,
   getMagic, setMagic, getMinLog, setMinLog, getMaxOrder, setMaxOrder, getFlags, setFlags,
   getNonEmpty, setNonEmpty, setLastError, getDefer, setDefer, getRegionCount,
   setRegionCount, getSpanLo, setSpanLo, getSpanHi, setSpanHi, getCapHi, setCapHi, getMetaPtr,
@@ -748,11 +748,13 @@ export function validateConfig(minLog: u32, maxOrder: u32, growPages: u32): u32 
   return ErrorCode.OK;
 }
 
-/** Initialises a heap over [base, base + size) of linear memory. The control block goes at
+/** Initialises a heap over [base, base + size) of linear memory (maxOrder AUTO_ORDER: the
+ *  largest minLog allows). The control block goes at
  *  rootOf(base); the rest becomes the first region (its metadata run at its start). A heap
  *  with growPages > 0 grows with memory.grow up to that many pages of memory when its span
  *  ends at the top of memory. Returns an ErrorCode; on failure no byte was written. */
 export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growPages: u32, deferLimit: u32): u32 {
+  if (maxOrder == AUTO_ORDER && minLog <= MAX_SIZE_LOG) maxOrder = MAX_SIZE_LOG - minLog;
   let code = validateConfig(minLog, maxOrder, growPages);
   if (code) return code;
   let r = validateRegion(0, base, size, minLog);

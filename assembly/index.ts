@@ -9,7 +9,7 @@ import { check as checkHeap } from "./check";
 import { ErrorCode, CheckFailure, PoolError } from "./errors";
 import * as pools from "./pool";
 import {
-  DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, STATS_SIZE, COUNTER_COUNT, Counter,
+  DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER as AUTO_ORDER_U32, STATS_SIZE, COUNTER_COUNT, Counter,
   getLastError, setLastError, getCheckDetail, getMinLog, getMaxOrder, getStat, getStat64,
   getStatFree, POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, PoolCounter, getPoolStat64, getPoolStat32,
   poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolMinLog, poolMaxOrder,
@@ -72,8 +72,7 @@ export class BuddyHeap {
   ): BuddyHeap | null {
     if (!minBlock || (minBlock & (minBlock - 1))) { lastInitError = ErrorCode.BAD_CONFIG; return null; }
     let minLog = <u32>ctz<u32>(minBlock);
-    let order: u32 = maxOrder < 0 ? (minLog <= MAX_SIZE_LOG ? MAX_SIZE_LOG - minLog : 0) : <u32>maxOrder;
-    let code = core.init(base, size, minLog, order, growPages, deferLimit);
+    let code = core.init(base, size, minLog, maxOrder < 0 ? AUTO_ORDER_U32 : <u32>maxOrder, growPages, deferLimit);
     lastInitError = code;
     if (code) return null;
     return changetype<BuddyHeap>(core.rootOf(base));

@@ -32,6 +32,10 @@ import { ErrorCode } from "./errors";
 /** Orders are tracked in a u32 bitmap, and sizes in u32: minLog + maxOrder <= 31. */
 // @ts-ignore: decorator
 @inline export const MAX_SIZE_LOG: u32 = 31;
+/** maxOrder meaning "the largest the minimum block allows" (MAX_SIZE_LOG - minLog): what
+ *  BuddyHeap.init's -1 and buddy_init's 0xFFFFFFFF become. */
+// @ts-ignore: decorator
+@inline export const AUTO_ORDER: u32 = 0xFFFFFFFF;
 /** Default minimum block: 16 bytes, wasm32's max_align_t (v128). */
 // @ts-ignore: decorator
 @inline export const DEFAULT_MIN_LOG: u32 = 4;

@@ -58,6 +58,53 @@ describe("creating a heap", () => {
     const other = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), {});
     assert.throws(() => BuddyHeap.fromInstance(other), TypeError);
   });
+
+  test("create(options) is create(undefined, options): an options object is told apart from a source", async () => {
+    const heap = await BuddyHeap.create({ maxPages: 10, minBlock: 64 });
+    assert.equal(heap.stats().minBlock, 64);
+    while (heap.tryAlloc(64 << 10)) { /* fill to the page limit */ }
+    assert.equal(heap.lastError, ErrorCode.OUT_OF_MEMORY);
+    assert.equal(heap.memory.buffer.byteLength, 10 * 65536, "maxPages was applied");
+    const nullProto = Object.assign(Object.create(null), { minBlock: 32 });
+    assert.equal((await BuddyHeap.create(nullProto)).stats().minBlock, 32);
+  });
+
+  test("without maxOrder, every valid minBlock works and gets the largest order it allows", async () => {
+    for (let log = 4; log <= 16; log++) {
+      const heap = await BuddyHeap.create(undefined, { minBlock: 2 ** log });
+      const s = heap.stats();
+      assert.equal(s.minBlock, 2 ** log);
+      assert.equal(s.maxOrder, 31 - log, `minBlock 2^${log}: largest block 2^31`);
+      heap.free(heap.alloc(1));
+      heap.check();
+    }
+    // The C export takes the same rule from 0xFFFFFFFF.
+    const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+    assert.equal(e.buddy_init(256, -1, 100, 16), ErrorCode.OK);
+    assert.equal(new Uint32Array(e.memory.buffer, e.buddy_stats() >>> 0, 8)[6], 23);
+  });
+
+  test("arguments of the wrong type are TypeErrors that name the argument", async () => {
+    const typeError = (re) => (e) => e instanceof TypeError && re.test(e.message);
+    await assert.rejects(BuddyHeap.create(42), typeError(/create\(source, options\): source must be .*got 42/));
+    await assert.rejects(BuddyHeap.create(null), typeError(/source must be/));
+    await assert.rejects(BuddyHeap.create({ maxpages: 10 }), typeError(/unknown option options\.maxpages/));
+    await assert.rejects(BuddyHeap.create({ minBlock: "32" }), typeError(/options\.minBlock must be a number, got "32"/));
+    await assert.rejects(BuddyHeap.create(undefined, 5), typeError(/options must be an object/));
+    await assert.rejects(BuddyHeap.create({ minBlock: 32 }, { maxPages: 5 }), typeError(/options come last/));
+    await assert.rejects(BuddyHeap.createShared(new Date()), typeError(/createShared\(source, options\): source must be/));
+    assert.throws(() => BuddyHeap.attach({ module: bytes }), typeError(/attach\(shared\)/));
+    assert.throws(() => BuddyHeap.fromInstance({}), typeError(/instance must be a WebAssembly.Instance/));
+    const heap = await BuddyHeap.create();
+    assert.throws(() => heap.alloc("16"), typeError(/alloc: size must be a number, got "16"/));
+    assert.throws(() => heap.free(null), typeError(/free: ptr must be a number, got null/));
+    assert.throws(() => heap.realloc(16, undefined), typeError(/realloc: size must be a number/));
+    assert.throws(() => heap.allocMany(5), typeError(/allocMany\(sizes\)/));
+    assert.throws(() => heap.allocMany([16, "32"]), typeError(/sizes\[1\] must be a number/));
+    assert.throws(() => heap.freeMany("abc"), typeError(/freeMany\(ptrs\)/));
+    assert.throws(() => heap.view(Array, 16, 1), typeError(/ctor must be a typed array constructor/));
+    assert.equal(heap.stats().allocs, 0, "nothing was allocated by a rejected call");
+  });
 });
 
 describe("methods and errors", async () => {
@@ -104,7 +151,7 @@ describe("methods and errors", async () => {
 
   test("JavaScript arguments are checked before they reach wasm", async () => {
     const heap = await BuddyHeap.create();
-    for (const bad of [-1, 1.5, NaN, 2 ** 32, "16", null]) {
+    for (const bad of [-1, 1.5, NaN, 2 ** 32, Infinity]) {
       throwsBuddy(() => heap.alloc(bad), ErrorCode.TOO_LARGE, "size must be an integer");
       throwsBuddy(() => heap.free(bad), ErrorCode.NOT_IN_HEAP, "ptr must be an integer");
     }

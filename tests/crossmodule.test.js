@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 import { BuddyHeap, ErrorCode } from "../bindings/dist/index.js";
+import { missing, requireTool } from "../scripts/system-tools.js";
 
 const OUT = fileURLToPath(new URL("../build/test/crossmodule/", import.meta.url));
 mkdirSync(OUT, { recursive: true });
@@ -46,8 +47,8 @@ test("an AssemblyScript module with @external imports uses as-buddy as its heap"
   h.heap.check();
 });
 
-const clang = spawnSync("clang", ["--version"]).status === 0;
-test("a C program built with clang links as-buddy's malloc instead of libc's", { skip: !clang && !process.env.CI && "clang is not installed (.ci/run installs it)" }, async () => {
+test("a C program built with clang links as-buddy's malloc instead of libc's", { skip: !process.env.CI && missing("clang") }, async () => {
+  requireTool("clang");
   const out = `${OUT}guest-c.wasm`;
   const cc = spawnSync("clang", [
     "--target=wasm32", "-O2", "-nostdlib", "-fno-builtin", "-Wl,--no-entry", "-Wl,--import-memory",

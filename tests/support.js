@@ -56,13 +56,15 @@ export function prng(seed) {
  *  the page's uncaught errors collected in `errors` (checked empty at the end). Skips the test
  *  where Chromium is missing, except in CI, where it must run. */
 export async function inChromium(t, viewport, fn) {
-  const { serve, launchChromium } = await import("../scripts/bench/serve.js");
-  const { browser, reason } = await launchChromium();
-  if (!browser) {
-    if (process.env.CI) throw new Error(`Chromium must run in CI: ${reason}`);
-    t.skip(reason);
+  const { missing, requireTool } = await import("../scripts/system-tools.js");
+  if (missing("chromium") && !process.env.CI) {
+    t.skip(missing("chromium"));
     return;
   }
+  requireTool("chromium");
+  const { serve, launchChromium } = await import("../scripts/bench/serve.js");
+  const { browser, reason } = await launchChromium();
+  if (!browser) throw new Error(`Chromium is installed but did not start: ${reason}`);
   const server = await serve();
   try {
     const page = await browser.newPage(viewport ? { viewport } : {});

@@ -4,6 +4,7 @@
 import { instantiate } from "../../build/as-buddy.js";
 import { BuddyError, CheckFailure, ErrorCode } from "./errors.js";
 import { walk, type Snapshot } from "./snapshot.js";
+import { checkOptions, describe, isPlainObject, requireNumber } from "./args.js";
 
 /** The exports of the as-buddy module that the class uses. */
 export interface BuddyExports {
@@ -56,7 +57,8 @@ export interface BuddyHeapOptions {
   maxPages?: number;
   /** Smallest block, a power of two >= 16 (default 16). */
   minBlock?: number;
-  /** Largest block = minBlock << maxOrder, at most 2^31 (default 27, with minBlock 16). */
+  /** Largest block = minBlock << maxOrder, at most 2^31 (default: the largest minBlock allows,
+   *  31 - log2(minBlock): 27 with minBlock 16). */
   maxOrder?: number;
   /** Free-list length below which frees skip coalescing (default 16; 0: always coalesce). */
   deferLimit?: number;
@@ -114,6 +116,47 @@ async function compileResponse(response: Response | PromiseLike<Response>): Prom
   return WebAssembly.compile(await r.arrayBuffer());
 }
 
+const SOURCE_KINDS = "bytes (an ArrayBuffer or a typed array), a WebAssembly.Module, a Response or its promise, a URL or a string";
+
+/** Whether `value` is something compileSource can turn into a module. */
+function isSource(value: unknown): value is WasmSource {
+  return value instanceof WebAssembly.Module || typeof value === "string" || value instanceof URL ||
+    value instanceof ArrayBuffer || ArrayBuffer.isView(value) ||
+    (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) ||
+    (typeof Response !== "undefined" && value instanceof Response) ||
+    (value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function");
+}
+
+/** Splits `(source?, options?)` or `(options)`: an options object is told apart from a source
+ *  by being a plain object. Throws a TypeError naming the argument that is neither. */
+function sourceAndOptions(call: string, first: unknown, second: unknown, fallback: WasmSource | undefined,
+  allowInstance: boolean): { source: WasmSource | WebAssembly.Instance; options: BuddyHeapOptions } {
+  if (isPlainObject(first)) {
+    if (second !== undefined) throw new TypeError(`as-buddy: ${call}(options, ...): options come last; pass (source, options) or (options)`);
+    return { source: fallbackOrThrow(call, fallback), options: checkOptions(call, "options", first, OPTION_KEYS) };
+  }
+  const options = checkOptions<BuddyHeapOptions>(call, "options", second, OPTION_KEYS);
+  if (first === undefined) return { source: fallbackOrThrow(call, fallback), options };
+  if (allowInstance && first instanceof WebAssembly.Instance) return { source: first, options };
+  if (!isSource(first)) {
+    throw new TypeError(`as-buddy: ${call}(source, options): source must be ${allowInstance ? "a WebAssembly.Instance, " : ""}${SOURCE_KINDS}, or an options object; got ${describe(first)}`);
+  }
+  return { source: first, options };
+}
+
+function fallbackOrThrow(call: string, fallback: WasmSource | undefined): WasmSource {
+  if (fallback === undefined) throw new TypeError(`as-buddy: no URL support here: pass the module (bytes or a WebAssembly.Module) to ${call}()`);
+  return fallback;
+}
+
+function requireArrayLike(call: string, name: string, value: unknown): void {
+  if (value === null || typeof value !== "object" || typeof (value as ArrayLike<unknown>).length !== "number") {
+    throw new TypeError(`as-buddy: ${call}(${name}): ${name} must be an array or a typed array of numbers; got ${describe(value)}`);
+  }
+}
+
+const OPTION_KEYS = ["initialPages", "maxPages", "minBlock", "maxOrder", "deferLimit"] as const;
+
 async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source === "string" || source instanceof URL) {
@@ -136,10 +179,6 @@ const REQUIRED: (keyof BuddyExports)[] = [
   "buddy_alloc_many", "buddy_free_many",
 ];
 
-function describe(value: unknown): string {
-  return typeof value === "number" ? String(value) : typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
 export class BuddyHeap {
   /** The module's exports, for what the class does not wrap. Addresses come back signed from
    *  the raw instance path: use `>>> 0`. */
@@ -155,9 +194,11 @@ export class BuddyHeap {
   /** A heap on a new shared WebAssembly.Memory that Web Workers and worker_threads can use
    *  together (the threads build of the module: every call holds one lock). Pass `heap.shared`
    *  to each worker and call BuddyHeap.attach there. maxPages is the memory's maximum too. */
-  static async createShared(source: WasmSource | undefined = defaultThreadsWasmUrl, options: BuddyHeapOptions = {}): Promise<BuddyHeap> {
-    if (source === undefined) throw new TypeError("as-buddy: no URL support here: pass the threads module to createShared()");
-    const module = await compileSource(source);
+  static async createShared(options?: BuddyHeapOptions): Promise<BuddyHeap>;
+  static async createShared(source: WasmSource | undefined, options?: BuddyHeapOptions): Promise<BuddyHeap>;
+  static async createShared(first?: WasmSource | BuddyHeapOptions, second?: BuddyHeapOptions): Promise<BuddyHeap> {
+    const { source, options } = sourceAndOptions("createShared", first, second, defaultThreadsWasmUrl, false);
+    const module = await compileSource(source as WasmSource);
     const maximum = options.maxPages ?? 16384;
     const memory = new WebAssembly.Memory({ initial: Math.max(2, options.initialPages ?? 2), maximum, shared: true });
     const heap = BuddyHeap.attach({ module, memory });
@@ -167,6 +208,9 @@ export class BuddyHeap {
   /** The shared heap of another thread, in this one: instantiates the same module on the same
    *  memory. The heap is set up once, by whichever instance comes first. */
   static attach(shared: SharedHeap): BuddyHeap {
+    if (!shared || !(shared.module instanceof WebAssembly.Module) || !(shared.memory instanceof WebAssembly.Memory)) {
+      throw new TypeError(`as-buddy: attach(shared): shared must be { module: WebAssembly.Module, memory: WebAssembly.Memory } (heap.shared of a createShared heap); got ${describe(shared)}`);
+    }
     const instance = new WebAssembly.Instance(shared.module, { env: { memory: shared.memory } });
     // asc re-exports an imported memory; add it where a build does not.
     const exports = ("memory" in instance.exports ? instance.exports
@@ -177,9 +221,12 @@ export class BuddyHeap {
     return new BuddyHeap(exports, shared);
   }
 
-  /** Loads the module (by default the packaged release build) and sets up its heap. */
-  static async create(source: WasmSource | WebAssembly.Instance | undefined = defaultWasmUrl, options: BuddyHeapOptions = {}): Promise<BuddyHeap> {
-    if (source === undefined) throw new TypeError("as-buddy: no URL support here: pass the module (bytes or WebAssembly.Module) to create()");
+  /** Loads the module (by default the packaged release build) and sets up its heap:
+   *  `create()`, `create(options)` or `create(source, options?)`. */
+  static async create(options?: BuddyHeapOptions): Promise<BuddyHeap>;
+  static async create(source: WasmSource | WebAssembly.Instance | undefined, options?: BuddyHeapOptions): Promise<BuddyHeap>;
+  static async create(first?: WasmSource | WebAssembly.Instance | BuddyHeapOptions, second?: BuddyHeapOptions): Promise<BuddyHeap> {
+    const { source, options } = sourceAndOptions("create", first, second, defaultWasmUrl, true);
     if (source instanceof WebAssembly.Instance) return BuddyHeap.fromInstance(source, options);
     const module = await compileSource(source);
     const exports = (await instantiate(module, {})) as unknown as BuddyExports;
@@ -189,6 +236,8 @@ export class BuddyHeap {
   /** Wraps an already instantiated as-buddy module (for example one made by
    *  @assemblyscript/loader). Options apply only if its heap has not been used yet. */
   static fromInstance(instance: WebAssembly.Instance, options: BuddyHeapOptions = {}): BuddyHeap {
+    if (!(instance instanceof WebAssembly.Instance)) throw new TypeError(`as-buddy: fromInstance(instance): instance must be a WebAssembly.Instance; got ${describe(instance)}`);
+    checkOptions("fromInstance", "options", options, OPTION_KEYS);
     const exports = instance.exports as unknown as BuddyExports;
     for (const name of REQUIRED) {
       if (!(name in exports)) throw new TypeError(`as-buddy: the instance does not export ${name}: not an as-buddy module`);
@@ -198,7 +247,8 @@ export class BuddyHeap {
 
   private static setup(exports: BuddyExports, options: BuddyHeapOptions, shared: SharedHeap | null = null): BuddyHeap {
     const heap = new BuddyHeap(exports, shared);
-    const { initialPages, maxPages = 65535, minBlock = 16, maxOrder = 27, deferLimit = 16 } = options;
+    // maxOrder 0xFFFFFFFF: the core picks the largest that minBlock allows, as BuddyHeap.init does.
+    const { initialPages, maxPages = 65535, minBlock = 16, maxOrder = 0xffffffff, deferLimit = 16 } = options;
     if (initialPages !== undefined) {
       const pages = heap.checkU32("create", "initialPages", initialPages, ErrorCode.BAD_CONFIG);
       const have = exports.memory.buffer.byteLength >>> 16;
@@ -227,8 +277,11 @@ export class BuddyHeap {
     return this.exports.buddy_last_error() >>> 0;
   }
 
+  /** A TypeError for a value that is not a number; BuddyError(code) for a number that is not
+   *  an integer from 0 to 2^32-1. */
   private checkU32(op: string, name: string, value: unknown, code: ErrorCode): number {
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    requireNumber(op, name, value);
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
       throw new BuddyError(code, `${op}(${name}=${describe(value)})`, CheckFailure.NONE, `${name} must be an integer from 0 to 2^32-1`);
     }
     return value;
@@ -323,6 +376,7 @@ export class BuddyHeap {
 
   /** Allocates one block per size, all or nothing (on failure none is kept and it throws). */
   allocMany(sizes: ArrayLike<number>): Uint32Array {
+    requireArrayLike("allocMany", "sizes", sizes);
     const n = sizes.length;
     for (let i = 0; i < n; i++) this.checkU32("allocMany", `sizes[${i}]`, sizes[i], ErrorCode.TOO_LARGE);
     if (n === 0) return new Uint32Array(0);
@@ -339,6 +393,7 @@ export class BuddyHeap {
   /** Frees each pointer in order. A bad pointer throws, naming its index; those before it
    *  are freed, those after it are not. */
   freeMany(ptrs: ArrayLike<number>): void {
+    requireArrayLike("freeMany", "ptrs", ptrs);
     const n = ptrs.length;
     for (let i = 0; i < n; i++) this.checkU32("freeMany", `ptrs[${i}]`, ptrs[i], ErrorCode.NOT_IN_HEAP);
     if (n === 0) return;
@@ -411,6 +466,9 @@ export class BuddyHeap {
   /** A fresh typed array of `length` elements at ptr (which must be aligned to the element
    *  size). Valid until memory next grows: make a new one after any allocation. */
   view<T>(ctor: TypedArrayConstructor<T>, ptr: number, length: number): T {
+    if (typeof ctor !== "function" || typeof ctor.BYTES_PER_ELEMENT !== "number") {
+      throw new TypeError(`as-buddy: view(ctor, ptr, length): ctor must be a typed array constructor (Uint8Array, Float64Array, ...); got ${describe(ctor)}`);
+    }
     this.checkU32("view", "ptr", ptr, ErrorCode.NOT_IN_HEAP);
     this.checkU32("view", "length", length, ErrorCode.TOO_LARGE);
     const size = ctor.BYTES_PER_ELEMENT;

@@ -5,6 +5,7 @@
 import { BuddyHeap, type WasmSource, type BuddyHeapOptions } from "./heap.js";
 import { BuddyPoolError, PoolError } from "./errors.js";
 import { walk, type Snapshot } from "./snapshot.js";
+import { checkOptions, describe, requireNumber } from "./args.js";
 
 /** buddy_pool's BuddyConfig (README, "A pool for memory it cannot touch", for the rules). */
 export interface PoolConfig {
@@ -61,13 +62,10 @@ export interface PoolStats {
 }
 
 const LIMIT = 2 ** 53;
+const CONFIG_KEYS = ["base", "size", "minAlloc", "maxAlloc", "minBuddy"] as const;
 
 function isExact(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= LIMIT;
-}
-
-function describe(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 /** buddy_pool's compute_buddy_size: the size of the block that serves `bytes`: minBuddy for
@@ -75,6 +73,7 @@ function describe(value: unknown): string {
  *  BuddyPoolError INVALID_PARAMETER when minBuddy or maxBuddy is not a power of two (up to
  *  2^53) or minBuddy > maxBuddy, INVALID_SIZE when bytes is not an integer or exceeds maxBuddy. */
 export function computeBuddySize(bytes: number, minBuddy: number, maxBuddy: number): number {
+  for (const [name, v] of [["bytes", bytes], ["minBuddy", minBuddy], ["maxBuddy", maxBuddy]] as const) requireNumber("computeBuddySize", name, v);
   const pow2 = (x: number) => isExact(x) && x > 0 && 2 ** Math.round(Math.log2(x)) === x;
   const call = `computeBuddySize(${describe(bytes)}, ${describe(minBuddy)}, ${describe(maxBuddy)})`;
   if (!pow2(minBuddy) || !pow2(maxBuddy) || minBuddy > maxBuddy) throw new BuddyPoolError(PoolError.INVALID_PARAMETER, call);
@@ -124,6 +123,9 @@ export class BuddyPool {
 
   /** A pool on an as-buddy heap (several pools can share one). Throws BuddyPoolError. */
   static on(heap: BuddyHeap, config: PoolConfig): BuddyPool {
+    if (!(heap instanceof BuddyHeap)) throw new TypeError(`as-buddy: BuddyPool.on(heap, config): heap must be a BuddyHeap; got ${describe(heap)}`);
+    checkOptions("BuddyPool.on", "config", config, CONFIG_KEYS);
+    if (config === undefined) throw new TypeError("as-buddy: BuddyPool.on(heap, config): config is required ({ size, minBuddy, ... })");
     const full: Required<PoolConfig> = {
       base: config.base ?? 0, size: config.size, minAlloc: config.minAlloc ?? 1,
       maxAlloc: config.maxAlloc ?? largestBlock(config.size, config.minBuddy), minBuddy: config.minBuddy,
@@ -138,9 +140,13 @@ export class BuddyPool {
     return new BuddyPool(heap, pointer, full);
   }
 
-  /** A pool on a new heap of its own (the packaged module, or `source`). */
-  static async create(config: PoolConfig, source?: WasmSource, options?: BuddyHeapOptions): Promise<BuddyPool> {
-    return BuddyPool.on(await BuddyHeap.create(source, options), config);
+  /** A pool on a new heap of its own: the packaged module, or `source`; `create(config,
+   *  options)` and `create(config, source, options)` both work, as for BuddyHeap.create. */
+  static async create(config: PoolConfig, options?: BuddyHeapOptions): Promise<BuddyPool>;
+  static async create(config: PoolConfig, source: WasmSource | undefined, options?: BuddyHeapOptions): Promise<BuddyPool>;
+  static async create(config: PoolConfig, first?: WasmSource | BuddyHeapOptions, second?: BuddyHeapOptions): Promise<BuddyPool> {
+    checkOptions("BuddyPool.create", "config", config, CONFIG_KEYS);
+    return BuddyPool.on(await BuddyHeap.create(first as WasmSource | undefined, second), config);
   }
 
   /** The pointer while the pool lives; 0 (which the module rejects as NOT_A_POOL) after destroy,
@@ -150,6 +156,7 @@ export class BuddyPool {
   }
 
   private check53(op: string, name: string, value: unknown, code: PoolError): number {
+    requireNumber(op, name, value);
     if (!isExact(value)) throw new BuddyPoolError(code, `${op}(${name}=${describe(value)})`, `${name} must be an integer from 0 to 2^53`);
     return value;
   }

@@ -5,6 +5,7 @@
 import asc from "assemblyscript/asc";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { missing } from "../system-tools.js";
 
 const OUT = "build/bench";
 const COMMON = ["-O3", "--noAssert", "--use", "abort=", "--config", "scripts/bench/asconfig.json"];
@@ -24,10 +25,9 @@ export async function buildBench() {
   await compile("scripts/bench/gc-program.ts", "gc-tlsf.wasm", "incremental");
   await buildWasi();
   const notes = [];
-  const sysroot = existsSync("/usr/lib/wasm32-wasi/libc.a") ? "/usr" : null;
-  const cc = spawnSync("clang", ["--version"]);
-  if (cc.status !== 0 || !sysroot) {
-    notes.push("dlmalloc skipped: needs Debian's clang, lld and wasi-libc (apt-get install clang lld wasi-libc)");
+  const why = missing("wasi-libc");
+  if (why) {
+    notes.push(`dlmalloc skipped: ${why}`);
   } else {
     const r = spawnSync("clang", [
       "--target=wasm32-wasi", "-O2", "-nostartfiles", "-Wl,--no-entry", "-Wl,--export=malloc",

@@ -2,11 +2,12 @@
 // Debian's libjavascriptcoregtk-4.0-bin.
 import os from "node:os";
 import { spawn, spawnSync, execSync } from "node:child_process";
+import { missing } from "../system-tools.js";
 
 export async function run(options) {
   const jsc = process.env.JSC ?? "jsc";
-  if (spawnSync("which", [jsc]).status !== 0) {
-    options.log("skipped: the jsc shell is not installed (apt-get install libjavascriptcoregtk-4.0-bin)");
+  if (missing("jsc")) {
+    options.log(`skipped: ${missing("jsc")}`);
     return null;
   }
   const { log, ...opts } = options;

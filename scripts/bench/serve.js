@@ -49,9 +49,9 @@ export async function importMap(root = process.cwd()) {
 /** Launches Debian's Chromium through playwright-core with the flags this machine needs, or
  *  returns the reason it cannot. */
 export async function launchChromium() {
-  const { existsSync } = await import("node:fs");
+  const { missing } = await import("../system-tools.js");
+  if (missing("chromium")) return { reason: missing("chromium") };
   const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-  if (!existsSync(executablePath)) return { reason: `${executablePath} is not installed (apt-get install chromium)` };
   let chromium;
   try { ({ chromium } = await import("playwright-core")); } catch { return { reason: "playwright-core is not installed" }; }
   const browser = await chromium.launch({
