@@ -54,8 +54,13 @@ step("Node tests", ["--test", "--test-reporter=spec", ...files], nodeSummary);
 // and the library they compile must build and pass on it too, not only on the pinned one.
 if (process.env.AS_LATEST) {
   const prefix = "build/aslatest";
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const inst = spawnSync(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, "assemblyscript@0.28"], { stdio: "inherit" });
+  // The npm running `npm test`: node_modules/.bin, first on an npm script's PATH, holds an npm 6
+  // that a dev dependency of as-pect brings.
+  const cli = process.env.npm_execpath;
+  const args = ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, "assemblyscript@0.28"];
+  const inst = cli && /npm-cli\.js$/.test(cli)
+    ? spawnSync(node, [cli, ...args], { stdio: "inherit" })
+    : spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", args, { stdio: "inherit" });
   if (inst.status !== 0) {
     console.log("could not install the latest AssemblyScript 0.28.x");
     failed += 1;

@@ -13,7 +13,12 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const own = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+// The npm that runs `npm test` (npm_execpath), not the first on PATH: npm scripts put
+// node_modules/.bin first, and a dev dependency of as-pect brings an npm 6 there.
+const besideNode = join(dirname(process.execPath), "../lib/node_modules/npm/bin/npm-cli.js");
+const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath
+  : existsSync(besideNode) ? besideNode : null;
+const npmCmd = (args) => (npmCli ? [process.execPath, [npmCli, ...args]] : [process.platform === "win32" ? "npm.cmd" : "npm", args]);
 let dir;
 let project;
 let installed;
@@ -39,13 +44,13 @@ function ascBuild(entry, out, extra) {
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "as-buddy-pack-"));
-  const packed = JSON.parse(sh(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], ROOT, "npm pack"));
+  const packed = JSON.parse(sh(...npmCmd(["pack", "--ignore-scripts", "--json", "--pack-destination", dir]), ROOT, "npm pack"));
   const tarball = join(dir, packed[0].filename);
   project = join(dir, "app");
   mkdirSync(project);
   write("package.json", JSON.stringify({ name: "app", version: "1.0.0", private: true, type: "module" }, null, 2));
   // As a user: the tarball and the AssemblyScript it compiles with; scripts run as they would.
-  sh(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `assemblyscript@${own.devDependencies.assemblyscript}`], project, "npm install <tarball>");
+  sh(...npmCmd(["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `assemblyscript@${own.devDependencies.assemblyscript}`]), project, "npm install <tarball>");
   installed = join(project, "node_modules/as-buddy");
 });
 
