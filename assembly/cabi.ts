@@ -18,7 +18,7 @@ import * as pools from "./pool";
 import {
   STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, SHARED_HEADER, SHARED_STATE,
   SHARED_LOCK, SHARED_ERROR, SHARED_SEQ, POOL_STATS_SIZE, getLastError, setLastError, getCheckDetail,
-  getMinLog, orderOf, Counter, bumpCounter,
+  getMinLog, orderOf, Counter, bumpCounter, DEFAULT_FEATURES, FLAG_SLABS,
   getRegionCount, getRegionStart, getRegionEnd,
 } from "./layout";
 
@@ -92,7 +92,7 @@ let statsBuffer: usize = THREADS ? 0 : memory.data(<i32>STATS_SIZE, 16);
 
 // ── Setup ────────────────────────────────────────────────────────────────────────────────────
 
-function initHeap(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
+function initHeap(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, features: u32): u32 {
   let base = heapBase();
   // Make room for the control block, a first metadata run and two minimum blocks (so that one
   // whole aligned block fits whatever the minimum block): static data may have filled the
@@ -102,16 +102,16 @@ function initHeap(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u
   if (top < need) {
     if (memory.grow(<i32>((need - top + 0xffff) >> 16)) < 0) return ErrorCode.OUT_OF_MEMORY;
   }
-  return core.init(base, core.memoryTop() - base, minLog, maxOrder, maxPages, deferLimit);
+  return core.init(base, core.memoryTop() - base, minLog, maxOrder, maxPages, deferLimit, features);
 }
 
 /** Sets the heap up (once, across all instances in the threads build); returns the code. */
-function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
+function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, features: u32): u32 {
   let code: u32;
   if (THREADS) {
     let state = __heap_base + SHARED_STATE;
     if (atomic.cmpxchg<i32>(state, 0, 1) == 0) {
-      code = initHeap(minLog, maxOrder, maxPages, deferLimit);
+      code = initHeap(minLog, maxOrder, maxPages, deferLimit, features);
       atomic.store<u32>(__heap_base + SHARED_ERROR, code);
       atomic.store<i32>(state, code ? 3 : 2);
       atomic.notify(state);
@@ -120,7 +120,7 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 
       code = atomic.load<u32>(__heap_base + SHARED_ERROR);
     }
   } else {
-    code = initHeap(minLog, maxOrder, maxPages, deferLimit);
+    code = initHeap(minLog, maxOrder, maxPages, deferLimit, features);
   }
   if (code == ErrorCode.OK) {
     root = core.rootOf(heapBase());
@@ -131,20 +131,30 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 
 
 // @ts-ignore: decorator
 @inline function heap(): usize {
-  if (!root) setup(DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, DEFAULT_DEFER);
+  if (!root) setup(DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, DEFAULT_DEFER, FEATURES);
   return root;
 }
 
 /** Configures the heap before its first use. minBlock: power of two >= 16 (the C alignment);
- *  maxOrder: largest block = minBlock << maxOrder (0xFFFFFFFF: the largest minBlock allows); maxPages: memory limit for growth (0: never
- *  grow); deferLimit: see README. Returns an ErrorCode (ALREADY_INITIALIZED after first use,
- *  or in the threads build when another instance set the heap up first). */
-export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLimit: u32): u32 {
+ *  maxOrder: largest block = minBlock << maxOrder (0xFFFFFFFF: the largest minBlock allows);
+ *  maxPages: memory limit for growth (0: never grow); deferLimit: see README; options:
+ *  INIT_TEXTBOOK for the textbook buddy (power-of-two blocks only, no size classes, LIFO free
+ *  lists), other bits must be 0 (not optional in wasm: JavaScript's missing argument is 0). Returns an ErrorCode (ALREADY_INITIALIZED after first use, or
+ *  in the threads build when another instance set the heap up first). */
+export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, options: u32): u32 {
   if (root) return ErrorCode.ALREADY_INITIALIZED;
   if (THREADS && atomic.load<i32>(__heap_base + SHARED_STATE) != 0) return ErrorCode.ALREADY_INITIALIZED;
-  if (minBlock < 16 || (minBlock & (minBlock - 1))) return initError = ErrorCode.BAD_CONFIG;
-  return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit);
+  if (minBlock < 16 || (minBlock & (minBlock - 1)) || (options & ~INIT_TEXTBOOK)) return initError = ErrorCode.BAD_CONFIG;
+  return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit, options & INIT_TEXTBOOK ? 0 : FEATURES);
 }
+
+/** buddy_init's options bit for the textbook buddy. */
+// @ts-ignore: decorator
+@inline const INIT_TEXTBOOK: u32 = 1;
+/** The heap's features unless buddy_init asks for the textbook buddy: size classes, except in
+ *  the threads build, whose per-instance caches (below) hold whole blocks of a few orders. */
+// @ts-ignore: decorator
+@inline const FEATURES: u32 = THREADS ? DEFAULT_FEATURES & ~FLAG_SLABS : DEFAULT_FEATURES;
 
 /** Whether [ptr, ptr + bytes) lies inside linear memory (no wrap-around). */
 // @ts-ignore: decorator

@@ -10,6 +10,45 @@ import {
   getPrev, testBit,
 } from "./layout";
 import { validateConfig, leafOrder, freeBytes } from "./heap";
+import {
+  FLAG_SLABS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
+  classSize, slabClass, slabLive, slabFree, slabFresh, slabNext, slabPrev, slabSlots, slabFirst,
+  slabBits, slotNext, getTail,
+} from "./layout";
+import { firstSlot } from "./slab";
+
+/** Checks the slab s (an allocated block of SLAB_BYTES with its slab bit): its class and
+ *  geometry, that its bitmap counts `live` slots below `fresh`, and that its free list holds
+ *  exactly the other slots below `fresh`, each a slot start whose bit is clear. Returns the
+ *  bytes of the slab no live slot holds, or -1. */
+function checkSlab(s: usize): i64 {
+  let c = slabClass(s);
+  if (c >= SLAB_CLASSES) return -1;
+  let size = classSize(c);
+  let first = slabFirst(s);
+  let slots = slabSlots(s);
+  let fresh = slabFresh(s);
+  let live = slabLive(s);
+  if (first != firstSlot(c) || <usize>slots != (SLAB_BYTES - first) / size || fresh > slots || live > fresh) return -1;
+  let bits = slabBits(s);
+  let set: u32 = 0;
+  for (let i: u32 = 0; i < slots; ++i) {
+    if (!testBit(bits, i)) continue;
+    if (i >= fresh) return -1; // a slot never handed out is in use
+    ++set;
+  }
+  if (set != live) return -1;
+  let n: u32 = 0;
+  for (let p = slabFree(s); p; p = slotNext(p)) {
+    if (++n > fresh - live) return -1;
+    if (p < s + first) return -1;
+    let off = p - s - first;
+    let i = <u32>(off / size);
+    if (off != <usize>i * size || i >= fresh || testBit(bits, i)) return -1;
+  }
+  if (n != fresh - live) return -1;
+  return <i64>(SLAB_BYTES - <usize>live * size);
+}
 
 function fail(root: usize, what: CheckFailure): u32 {
   setCheckDetail(root, what);
@@ -103,7 +142,7 @@ export function check(root: usize): u32 {
       p = getNext(p);
       ++seen;
     }
-    if (seen != count) return fail(root, CheckFailure.LIST_LINKS);
+    if (seen != count || prev != getTail(root, k)) return fail(root, CheckFailure.LIST_LINKS);
     listed += count;
   }
 
@@ -113,6 +152,10 @@ export function check(root: usize): u32 {
   let freeLeaves: usize = 0;
   let freeBytesSeen: usize = 0;
   let allocatedIn: usize = 0;
+  let slabs = (getFlags(root) & FLAG_SLABS) != 0;
+  let slackSeen: usize = 0;
+  let slabsSeen: usize = 0;
+  let partialSeen: usize = 0;
   let first = true;
   let p = lo;
   while (p < hi) {
@@ -134,6 +177,13 @@ export function check(root: usize): u32 {
       freeBytesSeen += e - s;
     } else if (where == 1) {
       allocatedIn += e - s;
+      if (slabs && e - s == SLAB_BYTES && testBit(getSlabBase(root), s >> SLAB_LOG)) {
+        let slack = checkSlab(s);
+        if (slack < 0) return fail(root, CheckFailure.SLABS);
+        slackSeen += <usize>slack;
+        ++slabsSeen;
+        if (slabLive(s) < slabSlots(s)) ++partialSeen;
+      }
     }
     if (e <= s) break; // the last top node of the address space
     p = e;
@@ -158,8 +208,29 @@ export function check(root: usize): u32 {
     a += s;
   }
 
-  // Bytes: allocated blocks in regions are user blocks plus the metadata run.
-  if (allocatedIn != getUsed(root) + getMetaSize(root)) return fail(root, CheckFailure.USED_BYTES);
-  if (getTotal(root) != getUsed(root) + freeBytesSeen + getMetaSize(root)) return fail(root, CheckFailure.USED_BYTES);
+  // Slabs: a slab bit only on a slab; every class's list holds exactly its slabs with a free
+  // slot, linked both ways; the slack counted is the slack found.
+  if (slabs) {
+    if (popcountRange(getSlabBase(root), lo, capHi, SLAB_LOG) != slabsSeen) return fail(root, CheckFailure.SLABS);
+    let listed: usize = 0;
+    for (let c: u32 = 0; c < SLAB_CLASSES; ++c) {
+      let prev: usize = 0;
+      for (let q = getSlabHead(root, c); q; q = slabNext(q)) {
+        if (++listed > partialSeen) return fail(root, CheckFailure.SLABS);
+        if (q < lo || q >= hi || (q & (SLAB_BYTES - 1)) || !testBit(getSlabBase(root), q >> SLAB_LOG)) return fail(root, CheckFailure.SLABS);
+        if (slabClass(q) != c || slabLive(q) >= slabSlots(q) || slabPrev(q) != prev) return fail(root, CheckFailure.SLABS);
+        prev = q;
+      }
+    }
+    if (listed != partialSeen || slackSeen != getSlack(root)) return fail(root, CheckFailure.SLABS);
+  } else if (getSlack(root)) {
+    return fail(root, CheckFailure.SLABS);
+  }
+
+  // Bytes: allocated blocks in regions are user blocks, slabs (their live slots and their
+  // slack) and the metadata run.
+  let used = getUsed(root);
+  if (allocatedIn != used + getMetaSize(root) + slackSeen) return fail(root, CheckFailure.USED_BYTES);
+  if (getTotal(root) != used + freeBytesSeen + getMetaSize(root) + slackSeen) return fail(root, CheckFailure.USED_BYTES);
   return ErrorCode.OK;
 }

@@ -89,6 +89,9 @@ export enum CheckFailure {
   METADATA = 11,
   /** Eager coalescing is configured, yet two free buddies were left unmerged. */
   UNMERGED_BUDDIES = 12,
+  /** A slab (size classes): its header, slot bitmap or free slots disagree, a slab bit marks
+   *  no slab, or a class's list of slabs with a free slot is wrong. */
+  SLABS = 13,
 }
 
 /** Error codes of BuddyPool (pool.ts), named after the Rust crate buddy_pool's BuddyErrorType

@@ -34,17 +34,20 @@
 // assert their invariants.
 
 import {
-  ErrorCode, Counter, CB_SIZE, CB_ALIGN, FLAG_GROWABLE, MAGIC, MAX_REGIONS,
+  ErrorCode, Counter, CB_SIZE, CB_ALIGN, FLAG_GROWABLE, FLAG_LOW_FIRST, MAGIC, MAX_REGIONS,
   PAGE_LOG, MAX_PAGES, MIN_LOG_LOWEST, MIN_LOG_HIGHEST, MAX_SIZE_LOG, AUTO_ORDER, COUNTER_COUNT,
   getMagic, setMagic, getMinLog, setMinLog, getMaxOrder, setMaxOrder, getFlags, setFlags,
   getNonEmpty, setNonEmpty, setLastError, getDefer, setDefer, getRegionCount,
   setRegionCount, getSpanLo, setSpanLo, getSpanHi, setSpanHi, getCapHi, setCapHi, getMetaPtr,
   setMetaPtr, getMetaSize, setMetaSize, getGrowPages, setGrowPages, getUsed, setUsed, getTotal,
   setTotal, getFreeBase, setFreeBase, getCounter, bumpCounter, getHead, setHead, getCount,
-  setCount, getSplitBase, setSplitBase, getRegionStart, getRegionEnd, setRegion, getNext,
+  setCount, getTail, setTail, getSplitBase, setSplitBase, getRegionStart, getRegionEnd, setRegion, getNext,
   setNext, getPrev, setPrev, testBit, setBit, clearBit, bitmapBytes, metadataBytes, biasedBase,
-  orderOf, STATS_SIZE, setStat, setStat64, setStatFree,
+  orderOf, STATS_SIZE, setStat, setStat64, setStatFree, FLAG_SLABS, DEFAULT_FEATURES, SLAB_LOG,
+  SLAB_MAX, SLAB_CLASSES, classOf, classSize, getSlabBase, setSlabBase, getSlabHead, getSlack,
+  slabClass, slabLive, ST_SLACK, getDirty, setDirty,
 } from "./layout";
+import { makeSlab, takeSlot, checkSlot, freeSlot, slabOf, isSlab, emptySlab } from "./slab";
 
 /** Blocks of 2^16 bytes and up that move in a growing realloc go to the largest free block. */
 // @ts-ignore: decorator
@@ -92,15 +95,32 @@ function reject(root: usize, code: u32, counter: u32): u32 {
 
 // ── Free lists ───────────────────────────────────────────────────────────────────────────────
 
-/** Pushes the free block p of order k on its list (LIFO: the block most recently freed is the
- *  first reused, while it is still in cache) and sets its free bit. */
+/** Pushes the free block p of order k on its list and sets its free bit. Lists are taken from
+ *  the head. With FLAG_LOW_FIRST a block goes to the head only if it lies below the head, else
+ *  to the tail: the head drifts to low addresses, so allocations gather there and blocks at
+ *  high addresses stay free long enough to merge back into large ones (address-ordered
+ *  placement fragments least, Wilson and Johnstone; this is its O(1) approximation). Without
+ *  the flag lists are LIFO (the block freed last is reused first, while it is in cache). */
 function pushFree(root: usize, p: usize, k: u32, minLog: u32): void {
   let head = getHead(root, k);
-  setNext(p, head);
-  setPrev(p, 0);
-  if (head) setPrev(head, p);
-  else setNonEmpty(root, getNonEmpty(root) | (<u32>1 << k));
-  setHead(root, k, p);
+  if (!head) {
+    setNext(p, 0);
+    setPrev(p, 0);
+    setHead(root, k, p);
+    setTail(root, k, p);
+    setNonEmpty(root, getNonEmpty(root) | (<u32>1 << k));
+  } else if (p < head || !(getFlags(root) & FLAG_LOW_FIRST)) {
+    setNext(p, head);
+    setPrev(p, 0);
+    setPrev(head, p);
+    setHead(root, k, p);
+  } else {
+    let tail = getTail(root, k);
+    setNext(tail, p);
+    setPrev(p, tail);
+    setNext(p, 0);
+    setTail(root, k, p);
+  }
   setCount(root, k, getCount(root, k) + 1);
   setBit(getFreeBase(root), p >> minLog);
 }
@@ -116,6 +136,7 @@ function removeFree(root: usize, p: usize, k: u32, minLog: u32): void {
     if (!next) setNonEmpty(root, getNonEmpty(root) & ~(<u32>1 << k));
   }
   if (next) setPrev(next, prev);
+  else setTail(root, k, prev);
   setCount(root, k, getCount(root, k) - 1);
   clearBit(getFreeBase(root), p >> minLog);
 }
@@ -165,8 +186,12 @@ function coalesceUp(root: usize, p: usize, k: u32, minLog: u32): void {
  *  coalescing), else merging it at once. */
 // @ts-ignore: decorator
 @inline function release(root: usize, p: usize, k: u32, minLog: u32): void {
-  if (getCount(root, k) < getDefer(root)) pushFree(root, p, k, minLog);
-  else coalesceUp(root, p, k, minLog);
+  if (getCount(root, k) < getDefer(root)) {
+    pushFree(root, p, k, minLog);
+    setDirty(root, getDirty(root) | (<u32>1 << k)); // coalesce() looks at this order
+  } else {
+    coalesceUp(root, p, k, minLog);
+  }
 }
 
 /** Keeps the first `keep` bytes of the allocated leaf (q, j) allocated and frees the rest,
@@ -222,8 +247,9 @@ function carveAllocated(root: usize, a: usize, e: usize): void {
   }
 }
 
-/** Frees a run of allocated leaves made by carveAllocated or trimBlock (same decomposition). */
-function releaseRun(root: usize, a: usize, e: usize): void {
+/** Frees a metadata run: allocated leaves made by carveAllocated or trimBlock (same
+ *  decomposition). */
+function releaseMeta(root: usize, a: usize, e: usize): void {
   let minLog = getMinLog(root);
   let maxOrder = getMaxOrder(root);
   while (a < e) {
@@ -238,7 +264,12 @@ function releaseRun(root: usize, a: usize, e: usize): void {
 
 /** Takes a free block of an order >= `from`, splits it down to order k keeping the lowest part
  *  (so it is aligned to size(from)), and returns it; 0 if there is none even after coalescing
- *  and, when `mayGrow`, growing. Counts nothing but splits. */
+ *  and, when `mayGrow`, growing. Counts nothing but splits.
+ *  Which block: the first of the smallest order that has one (lists lean to low addresses, see
+ *  pushFree). When that means splitting a block of LOW_SPLIT_LOG bytes or more, the lowest of
+ *  the first LOW_SPLIT_TRIES blocks of each larger order is split instead: what gets split
+ *  gathers at the bottom of memory, and the blocks above stay whole for large requests
+ *  (address-ordered placement, bounded so alloc stays O(maxOrder)). */
 function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
   let minLog = getMinLog(root);
   let mask = getNonEmpty(root) & (<u32>-1 << from);
@@ -252,6 +283,16 @@ function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
   }
   let j = <u32>ctz<u32>(mask);
   let p = getHead(root, j);
+  if (j > k && minLog + j >= LOW_SPLIT_LOG) {
+    let maxOrder = getMaxOrder(root);
+    for (let i = j; i <= maxOrder; ++i) {
+      let x = getHead(root, i);
+      for (let t: u32 = 0; x && t < LOW_SPLIT_TRIES; ++t) {
+        if (x < p) { p = x; j = i; }
+        x = getNext(x);
+      }
+    }
+  }
   removeFree(root, p, j, minLog);
   while (j > k) {
     markSplit(root, p, j, minLog);
@@ -262,10 +303,64 @@ function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
   return p;
 }
 
+/** Splits of blocks from 64 KiB up look for a lower block (takeBlock). */
+// @ts-ignore: decorator
+@inline const LOW_SPLIT_LOG: u32 = 16;
+/** How many blocks of each order that search looks at. */
+// @ts-ignore: decorator
+@inline const LOW_SPLIT_TRIES: u32 = 16;
+
+/** lookup's answer for a live slot of a slab (slab.ts): not an order. */
+export const SLOT: i32 = 0x100;
+
+/** The slot class of a request: its size's, but never below the minimum block (the smallest
+ *  allocation a heap configured with minBlock hands out is minBlock). */
+// @ts-ignore: decorator
+@inline function slotClass(root: usize, size: usize): u32 {
+  let unit = sizeOf(0, getMinLog(root));
+  return classOf(size > unit ? size : unit);
+}
+
+/** Whether alloc(size, align) takes a slot: on a heap with slabs, for a request (raised to the
+ *  minimum block) of up to SLAB_MAX bytes whose slot's alignment (16, or its size for a power
+ *  of two) meets `align`. */
+// @ts-ignore: decorator
+@inline function slotFits(root: usize, size: usize, align: usize): bool {
+  if (!(getFlags(root) & FLAG_SLABS) || size > SLAB_MAX || sizeOf(0, getMinLog(root)) > SLAB_MAX) return false;
+  if (align <= 16) return true;
+  let cs = classSize(slotClass(root, size));
+  return !(cs & (cs - 1)) && align <= cs;
+}
+
+/** A slot of size's class, from a slab with a free one or a new slab; 0 when no block is left
+ *  for a new slab. Counts the allocation. */
+function allocSlot(root: usize, size: usize, minLog: u32): usize {
+  let c = slotClass(root, size);
+  if (!getSlabHead(root, c)) {
+    let order = SLAB_LOG - minLog;
+    let s = takeBlock(root, order, order, true);
+    if (!s) return 0;
+    makeSlab(root, s, c);
+  }
+  bumpCounter(root, Counter.ALLOCS);
+  return takeSlot(root, c);
+}
+
+/** Frees the live slot p (lookup said SLOT); a slab left empty goes back to the heap. */
+function freeSlotAt(root: usize, p: usize): void {
+  let empty = freeSlot(root, slabOf(p), p);
+  bumpCounter(root, Counter.FREES);
+  if (empty) {
+    let minLog = getMinLog(root);
+    release(root, empty, SLAB_LOG - minLog, minLog);
+  }
+}
+
 /** Allocates `size` bytes aligned to `align` (0 or any power of two up to the largest block).
- *  The block is the smallest that holds `size`; a larger alignment is met by taking a block of
- *  the alignment's order and keeping its lowest part, so the block is never inflated. Returns
- *  0 and records the error on failure. */
+ *  A small request takes a slot of its size class (slotFits); any other the smallest block
+ *  that holds `size`, where a larger alignment is met by taking a block of the alignment's
+ *  order and keeping its lowest part, so the block is never inflated. Returns 0 and records
+ *  the error on failure. */
 export function allocAligned(root: usize, size: usize, align: usize): usize {
   let minLog = getMinLog(root);
   let maxLog = minLog + getMaxOrder(root);
@@ -274,6 +369,11 @@ export function allocAligned(root: usize, size: usize, align: usize): usize {
   if ((align & (align - 1)) || align > (<usize>1 << maxLog)) {
     reject(root, ErrorCode.BAD_ALIGN, Counter.FAILED_ALLOCS);
     return 0;
+  }
+  if (slotFits(root, size, align)) {
+    let p = allocSlot(root, size, minLog);
+    if (!p) reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS);
+    return p;
   }
   let k = orderOf(size, minLog);
   let from = k;
@@ -302,6 +402,7 @@ export function allocZeroed(root: usize, size: usize, align: usize): usize {
  *  returns 0 when memory runs out, but records no error. */
 export function allocUnchecked(root: usize, size: usize): usize {
   let minLog = getMinLog(root);
+  if (slotFits(root, size, 0)) return allocSlot(root, size, minLog);
   let k = orderOf(size, minLog);
   let p = takeBlock(root, k, k, true);
   if (p) {
@@ -309,6 +410,13 @@ export function allocUnchecked(root: usize, size: usize): usize {
     bumpCounter(root, Counter.ALLOCS);
   }
   return p;
+}
+
+/** What usableSize reports for a new allocation of `size` (1..largest) aligned to `align`: a
+ *  slot's class size, or the power of two of its block. */
+export function extentFor(root: usize, size: usize, align: usize = 0): usize {
+  if (slotFits(root, size, align)) return classSize(slotClass(root, size));
+  return <usize>1 << (getMinLog(root) + orderOf(size, getMinLog(root)));
 }
 
 // ── Free ─────────────────────────────────────────────────────────────────────────────────────
@@ -328,6 +436,10 @@ export function inRegions(root: usize, p: usize): bool {
 export function lookup(root: usize, p: usize): i32 {
   let minLog = getMinLog(root);
   if (!inRegions(root, p)) return -ErrorCode.NOT_IN_HEAP;
+  if ((getFlags(root) & FLAG_SLABS) && isSlab(root, slabOf(p))) {   // a slab: O(1), no walk
+    let code = checkSlot(slabOf(p), p);
+    return code ? -<i32>code : SLOT;
+  }
   if (p & (sizeOf(0, minLog) - 1)) return -ErrorCode.NOT_BLOCK_START;
   let k = leafOrder(root, p);
   let start = p & ~(sizeOf(k, minLog) - 1);
@@ -379,11 +491,18 @@ export function lookupShared(root: usize, p: usize): i32 {
 export function free(root: usize, p: usize): u32 {
   let k = lookup(root, p);
   if (k < 0) return reject(root, <u32>-k, Counter.REJECTED_FREES);
-  let minLog = getMinLog(root);
-  setUsed(root, getUsed(root) - sizeOf(<u32>k, minLog));
-  bumpCounter(root, Counter.FREES);
-  release(root, p, <u32>k, minLog);
+  if (k == SLOT) freeSlotAt(root, p);
+  else freeFound(root, p, <u32>k);
   return ErrorCode.OK;
+}
+
+/** Frees the block (p, k) lookup found. */
+// @ts-ignore: decorator
+@inline function freeFound(root: usize, p: usize, k: u32): void {
+  let minLog = getMinLog(root);
+  setUsed(root, getUsed(root) - sizeOf(k, minLog));
+  bumpCounter(root, Counter.FREES);
+  release(root, p, k, minLog);
 }
 
 /** Sized free, Rust GlobalAlloc style: `size` and `align` must be those of the allocation (or
@@ -394,28 +513,26 @@ export function dealloc(root: usize, p: usize, size: usize, align: usize): u32 {
   let minLog = getMinLog(root);
   let maxLog = minLog + getMaxOrder(root);
   if (
-    size == 0 || size > (<usize>1 << maxLog) || orderOf(size, minLog) != <u32>k ||
-    (align & (align - 1)) || (p & (align - 1)) && align != 0
+    size == 0 || size > (<usize>1 << maxLog) || (align & (align - 1)) || (p & (align - 1)) && align != 0 ||
+    (k == SLOT ? slotClass(root, size) != slabClass(slabOf(p)) : orderOf(size, minLog) != <u32>k)
   ) return reject(root, ErrorCode.SIZE_MISMATCH, Counter.REJECTED_FREES);
-  setUsed(root, getUsed(root) - sizeOf(<u32>k, minLog));
-  bumpCounter(root, Counter.FREES);
-  release(root, p, <u32>k, minLog);
+  if (k == SLOT) freeSlotAt(root, p);
+  else freeFound(root, p, <u32>k);
   return ErrorCode.OK;
 }
 
 /** The fast free without checks: p must be a live block from this heap. */
 export function freeUnchecked(root: usize, p: usize): void {
-  let minLog = getMinLog(root);
-  let k = leafOrder(root, p);
-  setUsed(root, getUsed(root) - sizeOf(k, minLog));
-  bumpCounter(root, Counter.FREES);
-  release(root, p, k, minLog);
+  if ((getFlags(root) & FLAG_SLABS) && isSlab(root, slabOf(p))) freeSlotAt(root, p);
+  else freeFound(root, p, leafOrder(root, p));
 }
 
-/** The usable size of the block at p (its power-of-two size), or 0 if p is not a live block. */
+/** The usable size of the allocation at p (its slot's class size, or its block's power of
+ *  two), or 0 if p is not a live allocation. */
 export function usableSize(root: usize, p: usize): usize {
   let k = lookup(root, p);
   if (k < 0) { setLastError(root, <u32>-k); return 0; }
+  if (k == SLOT) return classSize(slabClass(slabOf(p)));
   return sizeOf(<u32>k, getMinLog(root));
 }
 
@@ -441,43 +558,66 @@ function growInPlace(root: usize, p: usize, k: u32, k2: u32, minLog: u32): bool 
   return true;
 }
 
-/** realloc: p == 0 allocates; otherwise the block is resized in place when the new size has
- *  the same order, shrinks in place by splitting, grows in place by absorbing free buddies, or
- *  else moves (alloc, copy, free). On failure returns 0, records the error and p is untouched. */
+/** realloc: p == 0 allocates; otherwise the allocation is resized in place when the new size
+ *  takes the same slot class or block order, a block shrinks in place by splitting and grows
+ *  in place by absorbing free buddies, or else it moves (alloc, copy, free); between a slot
+ *  and a block it always moves. On failure returns 0, records the error and p is untouched. */
 export function realloc(root: usize, p: usize, size: usize): usize {
   if (!p) return allocAligned(root, size, 0);
   let found = lookup(root, p);
   if (found < 0) { reject(root, <u32>-found, Counter.REJECTED_FREES); return 0; }
-  let k = <u32>found;
   let minLog = getMinLog(root);
   let maxLog = minLog + getMaxOrder(root);
   if (size == 0) { reject(root, ErrorCode.ZERO_SIZE, Counter.FAILED_ALLOCS); return 0; }
   if (size > (<usize>1 << maxLog)) { reject(root, ErrorCode.TOO_LARGE, Counter.FAILED_ALLOCS); return 0; }
+  let toSlot = slotFits(root, size, 0);
+  if (found == SLOT) {
+    let c = slabClass(slabOf(p));
+    if (toSlot && slotClass(root, size) == c) return p;
+    return moveAny(root, p, classSize(c), size, true);
+  }
+  let k = <u32>found;
+  if (toSlot) return moveAny(root, p, sizeOf(k, minLog), size, false);
   let k2 = orderOf(size, minLog);
   if (k2 == k) return p;
   if (k2 < k) {
     trimBlock(root, p, k, sizeOf(k2, minLog), minLog);
-    setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
-    bumpCounter(root, Counter.IN_PLACE_REALLOCS);
-    return p;
+  } else if (!growInPlace(root, p, k, k2, minLog)) {
+    return moveBlock(root, p, k, k2, minLog);
   }
-  if (growInPlace(root, p, k, k2, minLog)) {
-    setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
-    bumpCounter(root, Counter.IN_PLACE_REALLOCS);
-    return p;
-  }
-  // Moving: a block that grew is likely to keep growing (vectors double). Give it room to grow
-  // in place: a large block (64 KiB and up) goes to the lowest part of the largest free block,
-  // as TLSF's last block grows into the end of the heap; a smaller one to the lower half of a
-  // block twice its size. (Sending small blocks to the largest block too fragments the heap
-  // under random reallocs: scripts/bench/fragmentation.js measured 331 MiB of memory for
-  // 66 MiB live, against 212 MiB.)
+  setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
+  bumpCounter(root, Counter.IN_PLACE_REALLOCS);
+  return p;
+}
+
+/** realloc between a slot and anything else: allocates anew (counted, or the error recorded),
+ *  copies what fits, frees the old. */
+function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool): usize {
+  let q = allocAligned(root, size, 0);
+  if (!q) return 0;
+  memory.copy(q, p, cur < size ? cur : size);
+  if (fromSlot) freeSlotAt(root, p);
+  else freeFound(root, p, leafOrder(root, p));
+  return q;
+}
+
+/** realloc's moving case between blocks: a block of order k2 > k, the contents copied, the
+ *  old block freed. */
+function moveBlock(root: usize, p: usize, k: u32, k2: u32, minLog: u32): usize {
+  // A block that doubles (a vector) is likely to double again: give it room to do so in
+  // place. A large one (64 KiB and up) goes to the lowest part of the largest free block, as
+  // TLSF's last block grows into the end of the heap; a smaller one to the lower half of a
+  // block twice its size. A block that jumps by more than a doubling is placed like a new
+  // one: random reallocs that took room split every large block (the reallocmix workload ran
+  // away to 500 MiB of memory for 34 MiB live that way).
   let q: usize = 0;
-  let nonEmpty = getNonEmpty(root);
-  let largest: u32 = nonEmpty ? 31 - <u32>clz<u32>(nonEmpty) : 0;
-  if (nonEmpty && largest > k2) {
-    let room = minLog + k2 >= REALLOC_ROOM_LOG ? largest : k2 + 1;
-    q = takeBlock(root, k2, room, false);
+  if (k2 == k + 1) {
+    let nonEmpty = getNonEmpty(root);
+    let largest: u32 = nonEmpty ? 31 - <u32>clz<u32>(nonEmpty) : 0;
+    if (nonEmpty && largest > k2) {
+      let room = minLog + k2 >= REALLOC_ROOM_LOG ? largest : k2 + 1;
+      q = takeBlock(root, k2, room, false);
+    }
   }
   if (!q) q = takeBlock(root, k2, k2, true);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
@@ -491,16 +631,31 @@ export function realloc(root: usize, p: usize, size: usize): usize {
 
 // ── Coalescing ───────────────────────────────────────────────────────────────────────────────
 
-/** Merges every pair of free buddies left by deferred coalescing, from the smallest order up
- *  (a merged block is pushed on the next list, which is visited after). Returns the number of
- *  merges. O(free blocks). */
+/** Gives back the empty slab each class keeps, and merges every pair of free buddies left by
+ *  deferred coalescing, from the smallest order up (a merged block is pushed on the next list,
+ *  which is visited after). Returns the number of slabs given back and merges. O(free blocks
+ *  of the orders deferred frees touched). */
 export function coalesce(root: usize): u32 {
   let minLog = getMinLog(root);
   let maxOrder = getMaxOrder(root);
+  let merges: u32 = 0;
+  // The empty slab each class keeps for its next allocation goes back first (counted: the
+  // caller retries its allocation when this returns more than 0).
+  if (getFlags(root) & FLAG_SLABS) {
+    for (let c: u32 = 0; c < SLAB_CLASSES; ++c) {
+      let s = emptySlab(root, c);
+      if (s) { coalesceUp(root, s, SLAB_LOG - minLog, minLog); ++merges; }
+    }
+  }
   let lo = getSpanLo(root);
   let hi = getSpanHi(root);
-  let merges: u32 = 0;
+  // Only a deferred free leaves two free buddies unmerged (every other push follows a failed
+  // merge or a split), so only the orders marked dirty since the last call are walked, and
+  // the orders their merges reach.
   for (let k: u32 = 0; k < maxOrder; ++k) {
+    let dirty = getDirty(root);
+    if (!((dirty >> k) & 1)) continue;
+    setDirty(root, dirty & ~(<u32>1 << k));
     let p = getHead(root, k);
     while (p) {
       let next = getNext(p);
@@ -512,13 +667,41 @@ export function coalesce(root: usize): u32 {
         let m = p & b;
         unmarkSplit(root, m, k + 1, minLog);
         pushFree(root, m, k + 1, minLog);
+        setDirty(root, getDirty(root) | (<u32>1 << (k + 1)));
         bumpCounter(root, Counter.MERGES);
         ++merges;
       }
       p = next;
     }
   }
+  if (lowerMetadata(root)) ++merges;
   return merges;
+}
+
+/** Moves the metadata run to the lowest free block that holds it, when that lies below it:
+ *  growth puts the run wherever a block was free then, often high, where it would keep the
+ *  largest blocks from ever re-forming (after a program frees everything, a request for a
+ *  quarter of memory must not need memory.grow). Called by coalesce(); costs a copy of the
+ *  run when it moves, and a walk of the lists of orders that can hold it (a few blocks). */
+function lowerMetadata(root: usize): bool {
+  let minLog = getMinLog(root);
+  let maxOrder = getMaxOrder(root);
+  let meta = getMetaPtr(root);
+  let bytes = getMetaSize(root);
+  let best = meta;
+  let order: u32 = 0;
+  for (let k = orderOf(bytes, minLog); k <= maxOrder; ++k) {
+    for (let x = getHead(root, k); x; x = getNext(x)) {
+      if (x < best) { best = x; order = k; }
+    }
+  }
+  if (best == meta) return false;
+  removeFree(root, best, order, minLog);
+  trimBlock(root, best, order, bytes, minLog);
+  buildMetadata(root, best, bytes, getSpanLo(root), getCapHi(root));
+  setMetaPtr(root, best);
+  releaseMeta(root, meta, meta + bytes);
+  return true;
 }
 
 // ── Regions and metadata ─────────────────────────────────────────────────────────────────────
@@ -536,33 +719,48 @@ function capacityFor(root: usize, lo: usize, hi: usize): usize {
 /** Bytes of a metadata run for [lo, cap), rounded up to whole minimum blocks. */
 function runBytes(root: usize, lo: usize, cap: usize): usize {
   let minLog = getMinLog(root);
-  let bytes = metadataBytes(lo, cap, minLog, getMaxOrder(root));
+  let bytes = metadataBytes(lo, cap, minLog, getMaxOrder(root), getFlags(root));
   let mask = sizeOf(0, minLog) - 1;
   return (bytes + mask) & ~mask;
 }
 
 /** Builds a metadata run at `at` covering [lo, cap): zeroes it, copies the bits of the current
- *  span into it (bases are absolute, so words copy one to one), and switches the bases. */
+ *  span into it (bases are absolute, so words copy one to one), and switches the bases. The
+ *  bitmaps, in order (layout.ts, "Metadata run"): free bits, split bits of orders
+ *  1..maxOrder, slab bits (heaps with slabs). */
 function buildMetadata(root: usize, at: usize, bytes: usize, lo: usize, cap: usize): void {
   let minLog = getMinLog(root);
   let maxOrder = getMaxOrder(root);
+  let flags = getFlags(root);
+  memory.fill(at, 0, bytes);
+  at = moveBitmap(root, BM_FREE, at, lo, cap, minLog);
+  for (let k: u32 = 1; k <= maxOrder; ++k) at = moveBitmap(root, k, at, lo, cap, minLog + k);
+  if (flags & FLAG_SLABS) at = moveBitmap(root, BM_SLAB, at, lo, cap, SLAB_LOG);
+  setCapHi(root, cap);
+}
+
+/** Bitmap ids for moveBitmap: split bits of order k are id k (1..maxOrder). */
+// @ts-ignore: decorator
+@inline const BM_FREE: u32 = 0;
+// @ts-ignore: decorator
+@inline const BM_SLAB: u32 = 101;
+
+/** Places bitmap `id` (one bit per 2^shift bytes) at `at` for [lo, cap), copies the words of
+ *  the current span from its old place, and returns the address after it. */
+function moveBitmap(root: usize, id: u32, at: usize, lo: usize, cap: usize, shift: u32): usize {
+  let base = biasedBase(at, lo, shift);
   let oldLo = getSpanLo(root);
   let oldHi = getSpanHi(root);
-  memory.fill(at, 0, bytes);
-  for (let k: u32 = 0; k <= maxOrder; ++k) {
-    let shift = minLog + k;
-    let base = biasedBase(at, lo, shift);
-    if (oldHi > oldLo) {
-      let oldBase = k ? getSplitBase(root, k) : getFreeBase(root);
-      let w0 = ((oldLo >> shift) >> 5) << 2;
-      let w1 = (((oldHi - 1) >> shift) >> 5) << 2;
-      memory.copy(base + w0, oldBase + w0, w1 - w0 + 4);
-    }
-    if (k) setSplitBase(root, k, base);
-    else setFreeBase(root, base);
-    at += bitmapBytes(lo, cap, shift);
+  if (oldHi > oldLo) {
+    let oldBase = id == BM_FREE ? getFreeBase(root) : id == BM_SLAB ? getSlabBase(root) : getSplitBase(root, id);
+    let w0 = ((oldLo >> shift) >> 5) << 2;
+    let w1 = (((oldHi - 1) >> shift) >> 5) << 2;
+    memory.copy(base + w0, oldBase + w0, w1 - w0 + 4);
   }
-  setCapHi(root, cap);
+  if (id == BM_FREE) setFreeBase(root, base);
+  else if (id == BM_SLAB) setSlabBase(root, base);
+  else setSplitBase(root, id, base);
+  return at + bitmapBytes(lo, cap, shift);
 }
 
 /** Allocates a run of exactly `bytes` (a multiple of MIN) from the heap, without growing. */
@@ -643,7 +841,7 @@ function addRange(root: usize, a: usize, b: usize): u32 {
     setMetaPtr(root, at);
     setMetaSize(root, bytes);
     if (at == a) carveAllocated(root, a, freeFrom);
-    releaseRun(root, oldMeta, oldMeta + oldBytes);
+    releaseMeta(root, oldMeta, oldMeta + oldBytes);
   } else {
     setSpanLo(root, newLo);
     setSpanHi(root, newHi);
@@ -693,7 +891,12 @@ export function addRegion(root: usize, base: usize, size: usize): u32 {
 function growthFits(root: usize, top: usize, pages: u32, size: usize): bool {
   let newTop = top + (<usize>pages << PAGE_LOG);
   let meta: usize = 0;
-  if (newTop > getCapHi(root)) meta = runBytes(root, getSpanLo(root), capacityFor(root, getSpanLo(root), newTop));
+  if (newTop > getCapHi(root)) {
+    meta = runBytes(root, getSpanLo(root), capacityFor(root, getSpanLo(root), newTop));
+    // addRange takes the run from the heap when a block can hold it: then the new range
+    // holds only the block (assuming the run at its start cost a whole aligned block).
+    if (getNonEmpty(root) >> orderOf(meta, getMinLog(root))) meta = 0;
+  }
   let start = (top + meta + size - 1) & ~(size - 1);
   return start >= top && start + size <= newTop && start + size > start;
 }
@@ -709,8 +912,12 @@ function pagesToFit(root: usize, top: usize, pages: u32, size: usize): u32 {
 }
 
 /** Grows linear memory so that a block of order k becomes free. Only a growable heap whose
- *  span ends at the top of memory grows, by at least an eighth of memory (so that metadata
- *  moves are amortised), within its page limit. memory.grow failing is out of memory. */
+ *  span ends at the top of memory grows, within its page limit: by the fewest pages that make
+ *  the block, but at least 1/GROW_STEP of memory. Memory is what a program pays for, and a
+ *  quarter of memory per step (as before) left up to a fifth of it unused; but every growth is
+ *  a memory.grow, which engines make costly (V8 swaps the buffer), so growing a page at a time
+ *  made a workload that grows to 180 MiB twice as slow. Metadata moves stay amortised by the
+ *  run's headroom (capacityFor). memory.grow failing is out of memory. */
 function grow(root: usize, k: u32): bool {
   if (!(getFlags(root) & FLAG_GROWABLE)) return false;
   let top = memoryTop();
@@ -721,7 +928,8 @@ function grow(root: usize, k: u32): bool {
   if (before >= limit) return false;
   let least = pagesToFit(root, top, 1, size);
   if (!least || before + least > limit) return false;
-  let pages = pagesToFit(root, top, least > (before >> 2) ? least : before >> 2, size);
+  let step = before / GROW_STEP;
+  let pages = least > step ? least : pagesToFit(root, top, step, size);
   if (!pages || before + pages > limit) pages = least;
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;
@@ -731,6 +939,10 @@ function grow(root: usize, k: u32): bool {
   bumpCounter(root, Counter.GROWS);
   return true;
 }
+
+/** Growth adds at least memory / GROW_STEP (grow). */
+// @ts-ignore: decorator
+@inline const GROW_STEP: u32 = 32;
 
 // ── Init ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -753,7 +965,7 @@ export function validateConfig(minLog: u32, maxOrder: u32, growPages: u32): u32 
  *  rootOf(base); the rest becomes the first region (its metadata run at its start). A heap
  *  with growPages > 0 grows with memory.grow up to that many pages of memory when its span
  *  ends at the top of memory. Returns an ErrorCode; on failure no byte was written. */
-export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growPages: u32, deferLimit: u32): u32 {
+export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growPages: u32, deferLimit: u32, features: u32 = DEFAULT_FEATURES): u32 {
   if (maxOrder == AUTO_ORDER && minLog <= MAX_SIZE_LOG) maxOrder = MAX_SIZE_LOG - minLog;
   let code = validateConfig(minLog, maxOrder, growPages);
   if (code) return code;
@@ -766,14 +978,16 @@ export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growP
   let b = end & ~mask;
   if (root + CB_SIZE > end || a >= b) return ErrorCode.BAD_REGION;
   // Check that the first metadata run fits before writing anything.
-  let flags = growPages ? FLAG_GROWABLE : 0;
+  // Slabs need a slab to be a block of the heap and to hold a few units.
+  if (minLog + maxOrder < SLAB_LOG || minLog + 4 > SLAB_LOG) features &= ~FLAG_SLABS;
+  let flags = (growPages ? FLAG_GROWABLE : 0) | (features & (FLAG_LOW_FIRST | FLAG_SLABS));
   let cap = b;
   if (flags) {
     cap = b + ((b - a) >> 2);
     if (cap > (<usize>growPages << PAGE_LOG)) cap = <usize>growPages << PAGE_LOG;
     if (cap < b) cap = b;
   }
-  let bytes = (metadataBytes(a, cap, minLog, maxOrder) + mask) & ~mask;
+  let bytes = (metadataBytes(a, cap, minLog, maxOrder, flags) + mask) & ~mask;
   if (bytes > b - a) return ErrorCode.BAD_REGION;
 
   memory.fill(root, 0, CB_SIZE);
@@ -807,7 +1021,7 @@ export function initDetached(root: usize, meta: usize, lo: usize, hi: usize, min
   setSpanHi(root, lo);
   setCapHi(root, lo);
   setMagic(root, MAGIC);
-  buildMetadata(root, meta, metadataBytes(lo, hi, minLog, maxOrder), lo, hi);
+  buildMetadata(root, meta, metadataBytes(lo, hi, minLog, maxOrder, 0), lo, hi);
   setSpanHi(root, hi);
   insertRegion(root, lo, hi);
   setTotal(root, hi - lo);
@@ -827,11 +1041,13 @@ export function isHeap(root: usize): bool {
 export const LEAF_ALLOCATED: u32 = 0;
 export const LEAF_FREE: u32 = 1;
 export const LEAF_METADATA: u32 = 2;
+/** A slab: order | LEAF_SLAB << 8 | (bytes in live slots / 16) << 11 (slots are 16-aligned). */
+export const LEAF_SLAB: u32 = 3;
 /** leafInfo's answer for an address that is not a leaf start inside a region. */
 export const NOT_A_LEAF: u32 = 0xFFFFFFFF;
 
 /** What starts at p, for viewers that walk a heap block by block (bindings snapshot()):
- *  order | state << 8, or NOT_A_LEAF. Leaves tile each region from its start, so a walk from a
+ *  order | state << 8 (a slab adds its live bytes, LEAF_SLAB), or NOT_A_LEAF. Leaves tile each region from its start, so a walk from a
  *  region start by leaf sizes visits every block. Reads only metadata. */
 export function leafInfo(root: usize, p: usize): u32 {
   if (!inRegions(root, p)) return NOT_A_LEAF;
@@ -839,6 +1055,9 @@ export function leafInfo(root: usize, p: usize): u32 {
   let k = leafOrder(root, p);
   if (p & (sizeOf(k, minLog) - 1)) return NOT_A_LEAF;
   let state = isFreeHead(root, p, minLog) ? LEAF_FREE : p - getMetaPtr(root) < getMetaSize(root) ? LEAF_METADATA : LEAF_ALLOCATED;
+  if (state == LEAF_ALLOCATED && minLog + k == SLAB_LOG && (getFlags(root) & FLAG_SLABS) && isSlab(root, p)) {
+    return k | (LEAF_SLAB << 8) | (<u32>((<usize>slabLive(p) * classSize(slabClass(p))) >> 4) << 11);
+  }
   return k | (state << 8);
 }
 
@@ -870,6 +1089,7 @@ export function statsInto(root: usize, out: usize): void {
   setStat(out, 5, sizeOf(0, minLog));
   setStat(out, 6, maxOrder);
   setStat(out, 7, getRegionCount(root));
+  setStat(out, ST_SLACK, getSlack(root));
   for (let c: u32 = 0; c < COUNTER_COUNT; ++c) setStat64(out, c, getCounter(root, c));
   for (let k: u32 = 0; k <= maxOrder; ++k) setStatFree(out, k, getCount(root, k));
 }

@@ -9,7 +9,7 @@ import { check as checkHeap } from "./check";
 import { ErrorCode, CheckFailure, PoolError } from "./errors";
 import * as pools from "./pool";
 import {
-  DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER as AUTO_ORDER_U32, STATS_SIZE, COUNTER_COUNT, Counter,
+  DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER as AUTO_ORDER_U32, DEFAULT_FEATURES, STATS_SIZE, ST_SLACK, COUNTER_COUNT, Counter,
   getLastError, setLastError, getCheckDetail, getMinLog, getMaxOrder, getStat, getStat64,
   getStatFree, POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, PoolCounter, getPoolStat64, getPoolStat32,
   poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolMinLog, poolMaxOrder,
@@ -29,10 +29,12 @@ const statsScratch = memory.data(<i32>STATS_SIZE, 16);
 export class HeapStats {
   /** Bytes in all regions (the control block excluded). */
   totalBytes: usize = 0;
-  /** Bytes in blocks handed out (block sizes, not requested sizes). */
+  /** Bytes handed out (slot and block sizes, not requested sizes). */
   usedBytes: usize = 0;
-  /** Bytes in free blocks. totalBytes = usedBytes + freeBytes + metaBytes. */
+  /** Bytes in free blocks. totalBytes = usedBytes + freeBytes + metaBytes + slackBytes. */
   freeBytes: usize = 0;
+  /** Bytes in slabs that no live slot holds: slab headers and free slots. */
+  slackBytes: usize = 0;
   /** Bytes of the metadata run (bitmaps), inside the regions. */
   metaBytes: usize = 0;
   /** The largest free block, 0 if none (more may appear after coalesce()). */
@@ -65,14 +67,17 @@ export class BuddyHeap {
    *  - growPages: if > 0, the heap grows with memory.grow, when it ends at the top of memory,
    *    until memory has this many pages (at most 65535).
    *  - deferLimit: free-list length below which frees skip coalescing (0: always coalesce).
+   *  - textbook: power-of-two blocks only (no size classes) and LIFO free lists, the buddy
+   *    system as the textbooks and buddy_pool have it (default false).
    *  Returns null, with BuddyHeap.initError set, on a bad region or configuration. */
   static init(
     base: usize, size: usize, minBlock: u32 = 1 << DEFAULT_MIN_LOG, maxOrder: i32 = AUTO_ORDER,
-    growPages: u32 = 0, deferLimit: u32 = DEFAULT_DEFER,
+    growPages: u32 = 0, deferLimit: u32 = DEFAULT_DEFER, textbook: bool = false,
   ): BuddyHeap | null {
     if (!minBlock || (minBlock & (minBlock - 1))) { lastInitError = ErrorCode.BAD_CONFIG; return null; }
     let minLog = <u32>ctz<u32>(minBlock);
-    let code = core.init(base, size, minLog, maxOrder < 0 ? AUTO_ORDER_U32 : <u32>maxOrder, growPages, deferLimit);
+    let code = core.init(base, size, minLog, maxOrder < 0 ? AUTO_ORDER_U32 : <u32>maxOrder, growPages, deferLimit,
+      textbook ? 0 : DEFAULT_FEATURES);
     lastInitError = code;
     if (code) return null;
     return changetype<BuddyHeap>(core.rootOf(base));
@@ -146,6 +151,7 @@ export class BuddyHeap {
     out.minBlock = getStat(statsScratch, 5);
     out.maxOrder = <u32>getStat(statsScratch, 6);
     out.regionCount = <u32>getStat(statsScratch, 7);
+    out.slackBytes = getStat(statsScratch, ST_SLACK);
     out.allocs = getStat64(statsScratch, Counter.ALLOCS);
     out.frees = getStat64(statsScratch, Counter.FREES);
     out.splits = getStat64(statsScratch, Counter.SPLITS);

@@ -75,6 +75,11 @@ import { ErrorCode } from "./errors";
 // 272 counts[32]  free blocks in each list                                    (272..399)
 // 400 splitBase[32] biased base address of each order's split bitmap          (400..527)
 // 528 regions[16] (start, end) pairs, sorted by start, never adjacent         (528..655)
+// 656 tails[32]   last free block of each order, 0 when empty                  (656..783)
+// 784 slabs[24]   first slab of each size class with a free slot, 0 if none    (784..879)
+// 880 slackBytes  bytes of slabs not in a live slot (headers and free slots)
+// 884 slabBase    biased base of the slab bitmap (one bit per SLAB_BYTES)
+// 888 dirty       bit k set iff a free of order k skipped merging since the last coalesce()
 // ╘═════════════════════════════════════════════════════════════════════════════════════╛
 //   nonEmpty   bit k set iff heads[k] != 0, so the smallest usable order is one ctz away.
 //   span       [spanLo, spanHi) covers every region; the metadata has room up to capHi.
@@ -127,9 +132,19 @@ import { ErrorCode } from "./errors";
 @inline const CB_SPLIT_BASE: usize = 400;
 // @ts-ignore: decorator
 @inline const CB_REGIONS: usize = 528;
+// @ts-ignore: decorator
+@inline const CB_TAILS: usize = 656;
+// @ts-ignore: decorator
+@inline const CB_SLABS: usize = 784;
+// @ts-ignore: decorator
+@inline const CB_SLACK: usize = 880;
+// @ts-ignore: decorator
+@inline const CB_SLAB_BASE: usize = 884;
+// @ts-ignore: decorator
+@inline const CB_DIRTY: usize = 888;
 /** Size of the control block, a multiple of 16. */
 // @ts-ignore: decorator
-@inline export const CB_SIZE: usize = 656;
+@inline export const CB_SIZE: usize = 896;
 /** The control block is 16-byte aligned. */
 // @ts-ignore: decorator
 @inline export const CB_ALIGN: usize = 16;
@@ -151,6 +166,19 @@ export enum Counter {
 /** flags bit: the heap grows with memory.grow when it ends at the top of memory. */
 // @ts-ignore: decorator
 @inline export const FLAG_GROWABLE: u32 = 1;
+/** flags bit: free lists lean to low addresses (a freed block above its list's head goes to
+ *  the tail), so allocations gather low and high blocks stay whole. Off: LIFO lists, as
+ *  buddy_pool's (BuddyPool keeps them). */
+// @ts-ignore: decorator
+@inline export const FLAG_LOW_FIRST: u32 = 2;
+/** flags bit: size classes (slab.ts): requests up to SLAB_MAX bytes take a slot of their
+ *  class in a slab, a SLAB_BYTES block of slots of one size; the slab bitmap marks slabs. */
+// @ts-ignore: decorator
+@inline export const FLAG_SLABS: u32 = 8;
+/** What init gives a heap unless asked for the textbook buddy (power-of-two blocks only, LIFO
+ *  lists) or, in the threads build, whose per-instance caches hold whole blocks, no slabs. */
+// @ts-ignore: decorator
+@inline export const DEFAULT_FEATURES: u32 = FLAG_LOW_FIRST | FLAG_SLABS;
 
 // @ts-ignore: decorator
 @inline export function getMagic(root: usize): u32 { return load<u32>(root, CB_MAGIC); }
@@ -221,6 +249,22 @@ export enum Counter {
 // @ts-ignore: decorator
 @inline export function setFreeBase(root: usize, v: usize): void { store<u32>(root, v, CB_FREE_BASE); }
 // @ts-ignore: decorator
+@inline export function getSlabHead(root: usize, c: u32): usize { return load<u32>(root + (<usize>c << 2), CB_SLABS); }
+// @ts-ignore: decorator
+@inline export function setSlabHead(root: usize, c: u32, v: usize): void { store<u32>(root + (<usize>c << 2), v, CB_SLABS); }
+// @ts-ignore: decorator
+@inline export function getSlack(root: usize): usize { return load<u32>(root, CB_SLACK); }
+// @ts-ignore: decorator
+@inline export function setSlack(root: usize, v: usize): void { store<u32>(root, v, CB_SLACK); }
+// @ts-ignore: decorator
+@inline export function getDirty(root: usize): u32 { return load<u32>(root, CB_DIRTY); }
+// @ts-ignore: decorator
+@inline export function setDirty(root: usize, v: u32): void { store<u32>(root, v, CB_DIRTY); }
+// @ts-ignore: decorator
+@inline export function getSlabBase(root: usize): usize { return load<u32>(root, CB_SLAB_BASE); }
+// @ts-ignore: decorator
+@inline export function setSlabBase(root: usize, v: usize): void { store<u32>(root, v, CB_SLAB_BASE); }
+// @ts-ignore: decorator
 @inline export function getCheckDetail(root: usize): u32 { return load<u32>(root, CB_CHECK_DETAIL); }
 // @ts-ignore: decorator
 @inline export function setCheckDetail(root: usize, v: u32): void { store<u32>(root, v, CB_CHECK_DETAIL); }
@@ -237,6 +281,10 @@ export enum Counter {
 @inline export function getHead(root: usize, k: u32): usize { return load<u32>(root + (<usize>k << 2), CB_HEADS); }
 // @ts-ignore: decorator
 @inline export function setHead(root: usize, k: u32, v: usize): void { store<u32>(root + (<usize>k << 2), v, CB_HEADS); }
+// @ts-ignore: decorator
+@inline export function getTail(root: usize, k: u32): usize { return load<u32>(root + (<usize>k << 2), CB_TAILS); }
+// @ts-ignore: decorator
+@inline export function setTail(root: usize, k: u32, v: usize): void { store<u32>(root + (<usize>k << 2), v, CB_TAILS); }
 // @ts-ignore: decorator
 @inline export function getCount(root: usize, k: u32): u32 { return load<u32>(root + (<usize>k << 2), CB_COUNTS); }
 // @ts-ignore: decorator
@@ -278,19 +326,23 @@ export enum Counter {
 
 // ── Bitmaps (the metadata run) ───────────────────────────────────────────────────────────────
 //
-// Two kinds of bits, both indexed by absolute node number, so they need no per-region offsets
+// Three kinds of bits, all indexed by absolute address, so they need no per-region offsets
 // and a block's buddy across a region seam is found like any other:
 //   free bit   one per unit: set iff a free block starts at that unit.
 //   split bit  one per node of orders 1..maxOrder: set iff the node is split into two children.
+//   slab bit   one per SLAB_BYTES of address space, heaps with slabs only (FLAG_SLABS): set iff
+//              an allocated block of that size and place is a slab (slab.ts).
 // A node is a leaf iff it is not split and its parent is (or it is a top node); a leaf is free
 // iff its free bit is set, otherwise it is allocated (or a phantom, outside every region).
-// Cost: units + units/2 + units/4 + ... = 2 bits per unit, 1/64 of the span with 16-byte units.
+// Cost: units + units/2 + units/4 + ... = 2 bits per unit, 1/64 of the span with 16-byte units
+// (and one bit per 8 KiB for slabs).
 //
 // ╒═══════════ Metadata run (u32 words) ═══════════╕
 //   free bits     words for orders 0 (units)
 //   split bits 1  words for order-1 nodes
 //   split bits 2  ...
 //   split bits M  words for top nodes (maxOrder)
+//   slab bits     words for SLAB_BYTES granules (heaps with slabs only)
 // ╘═════════════════════════════════════════════════╛
 // Each order's words cover [spanLo, capHi). Word w of order k holds nodes 32w .. 32w+31; the
 // first word is the one holding node spanLo >> (minLog + k). The base stored in the control block
@@ -303,9 +355,9 @@ export enum Counter {
   return ((((hi - 1) >> shift) >> 5) - ((lo >> shift) >> 5) + 1) << 2;
 }
 
-/** Bytes of the whole metadata run that covers [lo, hi). */
-export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32): usize {
-  let bytes: usize = 0;
+/** Bytes of the whole metadata run that covers [lo, hi), with the bitmaps `flags` asks for. */
+export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, flags: u32): usize {
+  let bytes: usize = flags & FLAG_SLABS ? bitmapBytes(lo, hi, SLAB_LOG) : 0;
   for (let k: u32 = 0; k <= maxOrder; ++k) bytes += bitmapBytes(lo, hi, minLog + k);
   return bytes;
 }
@@ -350,6 +402,97 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32):
 @inline export function parentOf(p: usize, k: u32, minLog: u32): usize {
   return p & ~(<usize>1 << (minLog + k));
 }
+
+// ── Slabs (slab.ts) ──────────────────────────────────────────────────────────────────────────
+//
+// A slab is an allocated buddy block of SLAB_BYTES, aligned to its size, cut into slots of one
+// size class. Its header sits in its first bytes (the slots start after it); the control block
+// lists, per class, the slabs that have a free slot.
+//
+// ╒═══════════ Slab header (u32 words) ═══════════╕
+//   0 class     size class index
+//   4 live      slots in use
+//   8 free      first free slot that was used before (its first word links the next), 0: none
+//  12 fresh     index of the first slot never used (slots from here on are free, unlinked)
+//  16 next     20 prev   links of the class's list of slabs with a free slot
+//  24 slots     number of slots
+//  28 first     offset of slot 0 from the slab start
+//  32 bits      one bit per slot, set iff the slot is in use, up to `first`
+// ╘════════════════════════════════════════════════╛
+// Slot i is at slab + first + i * size. A power-of-two class's slots are aligned to their size
+// (first is rounded up to it), every other class's to 16.
+
+/** Slabs are 64 KiB: a wasm page, and few enough bytes that a class seldom has a slab to spare. */
+// @ts-ignore: decorator
+@inline export const SLAB_LOG: u32 = 13;
+// @ts-ignore: decorator
+@inline export const SLAB_BYTES: usize = 1 << SLAB_LOG;
+/** The largest request a slot serves. */
+// @ts-ignore: decorator
+@inline export const SLAB_MAX: usize = 2048;
+/** Classes: 16..128 by 16, then four per doubling up to SLAB_MAX (160, 192, 224, 256, 320, ...). */
+// @ts-ignore: decorator
+@inline export const SLAB_CLASSES: u32 = 24;
+// @ts-ignore: decorator
+@inline export const SLAB_HEADER: usize = 32;
+
+/** The class of a request of 1..SLAB_MAX bytes. */
+// @ts-ignore: decorator
+@inline export function classOf(size: usize): u32 {
+  if (size <= 128) return <u32>((size + 15) >> 4) - 1;
+  let b = 31 - <u32>clz<u32>(<u32>(size - 1)); // 2^b < size <= 2^(b+1), b >= 7
+  let step = <usize>1 << (b - 2);
+  return 8 + ((b - 7) << 2) + <u32>((size - (<usize>1 << b) + step - 1) >> (b - 2)) - 1;
+}
+/** The slot size of class c. */
+// @ts-ignore: decorator
+@inline export function classSize(c: u32): usize {
+  if (c < 8) return <usize>(c + 1) << 4;
+  let b = 7 + ((c - 8) >> 2);
+  return (<usize>1 << b) + (<usize>((c - 8) & 3) + 1 << (b - 2));
+}
+
+// @ts-ignore: decorator
+@inline export function slabClass(s: usize): u32 { return load<u32>(s, 0); }
+// @ts-ignore: decorator
+@inline export function slabLive(s: usize): u32 { return load<u32>(s, 4); }
+// @ts-ignore: decorator
+@inline export function setSlabLive(s: usize, v: u32): void { store<u32>(s, v, 4); }
+// @ts-ignore: decorator
+@inline export function slabFree(s: usize): usize { return load<u32>(s, 8); }
+// @ts-ignore: decorator
+@inline export function setSlabFree(s: usize, v: usize): void { store<u32>(s, v, 8); }
+// @ts-ignore: decorator
+@inline export function slabFresh(s: usize): u32 { return load<u32>(s, 12); }
+// @ts-ignore: decorator
+@inline export function setSlabFresh(s: usize, v: u32): void { store<u32>(s, v, 12); }
+// @ts-ignore: decorator
+@inline export function slabNext(s: usize): usize { return load<u32>(s, 16); }
+// @ts-ignore: decorator
+@inline export function setSlabNext(s: usize, v: usize): void { store<u32>(s, v, 16); }
+// @ts-ignore: decorator
+@inline export function slabPrev(s: usize): usize { return load<u32>(s, 20); }
+// @ts-ignore: decorator
+@inline export function setSlabPrev(s: usize, v: usize): void { store<u32>(s, v, 20); }
+// @ts-ignore: decorator
+@inline export function slabSlots(s: usize): u32 { return load<u32>(s, 24); }
+// @ts-ignore: decorator
+@inline export function slabFirst(s: usize): usize { return load<u32>(s, 28); }
+/** Writes a new slab's header: its class and geometry, every slot free, no links. */
+export function setSlabHeader(s: usize, c: u32, slots: u32, first: usize): void {
+  memory.fill(s, 0, first);
+  store<u32>(s, c, 0);
+  store<u32>(s, slots, 24);
+  store<u32>(s, first, 28);
+}
+/** The slab's bitmap of slots in use. */
+// @ts-ignore: decorator
+@inline export function slabBits(s: usize): usize { return s + SLAB_HEADER; }
+/** The next free slot after the free slot p (the free list's link, in the slot itself). */
+// @ts-ignore: decorator
+@inline export function slotNext(p: usize): usize { return load<u32>(p); }
+// @ts-ignore: decorator
+@inline export function setSlotNext(p: usize, v: usize): void { store<u32>(p, v); }
 
 // ── Runtime blocks (assembly/runtime) ────────────────────────────────────────────────────────
 //
@@ -398,17 +541,22 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32):
 // ── Statistics record ────────────────────────────────────────────────────────────────────────
 //
 // What statsInto() writes, and what the C module's buddy_stats() points at (bindings read it).
-// ╒══════════════════════════ Statistics (STATS_SIZE = 224 bytes) ═══════════════════════════╕
+// ╒══════════════════════════ Statistics (STATS_SIZE = 240 bytes) ═══════════════════════════╕
 //   0 totalBytes     4 usedBytes      8 freeBytes     12 metaBytes       (u32, bytes)
 //  16 largestFree   20 minBlock      24 maxOrder      28 regionCount
 //  32 u64 counters in Counter order: allocs, frees, splits, merges, failedAllocs,
 //     rejectedFrees, grows, inPlaceReallocs                                   (32..95)
 //  96 freeBlocks[32] u32: free blocks of each order                           (96..223)
+// 224 slackBytes    u32: bytes in slabs that no live slot holds (headers, free slots)
+// 228 (reserved, 12 bytes)
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
-//   totalBytes = usedBytes + freeBytes + metaBytes (check() verifies it).
+//   totalBytes = usedBytes + freeBytes + metaBytes + slackBytes (check() verifies it).
 
 // @ts-ignore: decorator
-@inline export const STATS_SIZE: usize = 224;
+@inline export const STATS_SIZE: usize = 240;
+/** Index of slackBytes for setStat/getStat. */
+// @ts-ignore: decorator
+@inline export const ST_SLACK: u32 = 56;
 // @ts-ignore: decorator
 @inline const ST_COUNTERS: usize = 32;
 // @ts-ignore: decorator

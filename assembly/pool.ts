@@ -117,7 +117,7 @@ export function createPool(heap: usize, base: u64, size: u64, minAlloc: u64, max
   let shadowBytes = <usize>units << SHADOW_LOG;
   let shadow = core.allocAligned(heap, shadowBytes, <usize>1 << (SHADOW_LOG + order));
   if (!shadow) { createError = PoolError.NO_METADATA_MEMORY; return 0; }
-  let bits = metadataBytes(shadow, shadow + shadowBytes, SHADOW_LOG, order);
+  let bits = metadataBytes(shadow, shadow + shadowBytes, SHADOW_LOG, order, false);
   let pool = core.allocAligned(heap, POOL_HEADER + CB_SIZE + bits, 16);
   if (!pool) {
     core.free(heap, shadow);

@@ -33,7 +33,7 @@ describe("creating a heap", () => {
     test(`from ${name}`, async () => {
       const heap = await BuddyHeap.create(source());
       const p = heap.alloc(100);
-      assert.equal(heap.usableSize(p), 128);
+      assert.equal(heap.usableSize(p), 112, "a slot of the 112-byte size class");
       heap.free(p);
       heap.check();
     });
@@ -45,7 +45,8 @@ describe("creating a heap", () => {
     const s = heap.stats();
     assert.equal(s.minBlock, 32);
     assert.equal(s.maxOrder, 10);
-    assert.equal(heap.usableSize(heap.alloc(1)), 32);
+    assert.equal(heap.usableSize(heap.alloc(1)), 32, "nothing below minBlock, slots included");
+    assert.equal(heap.usableSize(heap.alloc(33)), 48, "a size class");
     throwsBuddy(() => heap.alloc((32 << 10) + 1), ErrorCode.TOO_LARGE);
     while (heap.tryAlloc(32 << 10)) { /* fill to the page limit */ }
     assert.equal(heap.lastError, ErrorCode.OUT_OF_MEMORY);
@@ -174,10 +175,10 @@ describe("methods and errors", async () => {
 
   test("check() reports corruption with the broken invariant", async () => {
     const heap = await BuddyHeap.create(undefined, { deferLimit: 16 });
-    const p = heap.alloc(64);
-    const q = heap.alloc(64);
+    const p = heap.alloc(4096);
+    const q = heap.alloc(4096);
     heap.free(p);
-    heap.free(q); // deferred: both on the 64-byte list, q -> p
+    heap.free(q); // deferred: both on the 4 KiB list
     heap.check();
     const next = heap.view(Uint32Array, q, 1);
     const saved = next[0];
@@ -185,6 +186,16 @@ describe("methods and errors", async () => {
     const e = throwsBuddy(() => heap.check(), ErrorCode.CORRUPT);
     assert.equal(e.detail, CheckFailure.LIST_LINKS);
     heap.view(Uint32Array, q, 1)[0] = saved;
+    heap.check();
+    // A slot's free-list link, in a slab (size classes).
+    const a = heap.alloc(48);
+    const b = heap.alloc(48);
+    heap.free(a);
+    const link = heap.view(Uint32Array, a, 1);
+    const kept = link[0];
+    link[0] = b; // a live slot on the free list
+    assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS);
+    heap.view(Uint32Array, a, 1)[0] = kept;
     heap.check();
   });
 });
@@ -238,7 +249,7 @@ test("@assemblyscript/loader users: instantiate with the loader, then wrap or ca
   const p = exports.malloc(100) >>> 0;
   assert.ok(p && p % 16 === 0);
   const heap = BuddyHeap.fromInstance(instance);
-  assert.equal(heap.usableSize(p), 128, "the same heap behind both");
+  assert.equal(heap.usableSize(p), 112, "the same heap behind both");
   heap.free(p);
   throwsBuddy(() => heap.free(p), ErrorCode.DOUBLE_FREE);
   heap.check();

@@ -207,3 +207,97 @@ test("a block no 4 GiB memory can hold fails at once with OUT_OF_MEMORY, nothing
   assert.deepEqual(state(e), before);
   assert.equal(e.buddy_check(), ErrorCode.OK);
 });
+
+// Size classes (assembly/slab.ts): every request up to 2 KiB takes a slot of its class.
+import { classSize } from "./model.js";
+
+test("every size from 1 to 2048 takes its class's slot, naturally aligned for a power of two", () => {
+  const e = load("release");
+  const ptrs = [];
+  for (let size = 1; size <= 2048; size++) {
+    const p = e.malloc(size) >>> 0;
+    const c = classSize(size);
+    assert.equal(e.malloc_usable_size(p) >>> 0, c, `malloc(${size}): a ${c}-byte slot`);
+    assert.equal(p % ((c & (c - 1)) === 0 ? c : 16), 0, `malloc(${size}) aligned`);
+    ptrs.push(p);
+  }
+  assert.equal(stats(e).usedBytes, ptrs.reduce((n, p) => n + (e.malloc_usable_size(p) >>> 0), 0));
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+  assert.equal(e.malloc_usable_size(e.malloc(2049) >>> 0) >>> 0, 4096, "past 2 KiB: a block");
+  for (const p of ptrs) e.free(p);
+  e.buddy_coalesce();
+  const s = stats(e);
+  assert.equal(s.slackBytes, 0, "coalesce gave every empty slab back");
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
+test("a pointer into a slab that is not a live slot is rejected in O(1), nothing changed", () => {
+  const e = load("release");
+  const a = e.malloc(48) >>> 0;
+  const b = e.malloc(48) >>> 0;
+  assert.equal(b - a, 48, "consecutive 48-byte slots");
+  const slab = a & ~8191;
+  const before = state(e);
+  const bad = [[slab, ErrorCode.NOT_BLOCK_START, "the slab header"], [a + 16, ErrorCode.NOT_BLOCK_START, "inside a slot"],
+    [a + 8, ErrorCode.NOT_BLOCK_START, "misaligned"], [b + 48, ErrorCode.DOUBLE_FREE, "a slot never handed out"]];
+  for (const [p, code, what] of bad) {
+    assert.equal(e.buddy_free(p), code, what);
+    assert.deepEqual(state(e), before, `${what}: nothing changed`);
+  }
+  assert.equal(e.buddy_dealloc(a, 100, 0), ErrorCode.SIZE_MISMATCH, "another class");
+  assert.equal(e.buddy_dealloc(a, 40, 0), ErrorCode.OK, "the same class");
+  assert.equal(e.buddy_free(a), ErrorCode.DOUBLE_FREE);
+  assert.equal(e.realloc(b, 40) >>> 0, b, "a realloc within the class stays");
+  const c = e.realloc(b, 200) >>> 0;
+  assert.notEqual(c, b, "to another class it moves");
+  assert.equal(e.malloc_usable_size(c) >>> 0, 224);
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
+test("textbook option: power-of-two blocks only, no slabs; other option bits are BAD_CONFIG", () => {
+  const e = load("release");
+  assert.equal(e.buddy_init(16, -1, 65535, 16, 2), ErrorCode.BAD_CONFIG);
+  assert.equal(e.buddy_init(16, -1, 65535, 16, 1), ErrorCode.OK);
+  const p = e.malloc(100) >>> 0;
+  assert.equal(e.malloc_usable_size(p) >>> 0, 128);
+  assert.equal(p % 128, 0);
+  assert.equal(stats(e).slackBytes, 0);
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
+test("after everything is freed, a quarter of memory is one request away, without growing", () => {
+  const e = load("release");
+  const live = [];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  while (e.memory.buffer.byteLength < 32 << 20) {
+    live.push(e.malloc(1 + Math.floor(rnd() ** 3 * 65536)) >>> 0);
+    if (rnd() < 0.3 && live.length) e.free(live.splice(Math.floor(rnd() * live.length), 1)[0]);
+  }
+  for (const p of live) e.free(p);
+  const memory = e.memory.buffer.byteLength;
+  const grows = stats(e).grows;
+  for (const share of [4, 8, 16]) {
+    const p = e.malloc(memory / share) >>> 0;
+    assert.notEqual(p, 0, `1/${share} of memory`);
+    assert.equal(stats(e).grows, grows, `1/${share} of memory without memory.grow`);
+    e.free(p);
+  }
+  assert.equal(e.memory.buffer.byteLength, memory);
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
+test("growth takes what the request needs, at least 1/32 of memory, not a fixed quarter", () => {
+  const e = load("release");
+  let before = e.memory.buffer.byteLength;
+  const steps = [];
+  for (let i = 0; i < 400; i++) {
+    e.malloc(60000);
+    const now = e.memory.buffer.byteLength;
+    if (now !== before) { steps.push((now - before) / before); before = now; }
+  }
+  assert.ok(steps.length > 10, `grew ${steps.length} times`);
+  const late = steps.slice(-5);
+  for (const f of late) assert.ok(f > 0.025 && f < 0.1, `step ${(f * 100).toFixed(1)}% of memory`);
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});

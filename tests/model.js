@@ -10,7 +10,7 @@ export const MAX_ORDER = 16; // largest block 1 MiB
 export const MAX_BLOCK = MIN_BLOCK << MAX_ORDER;
 export const GROW_PAGES = 24; // the heap may grow memory to 1.5 MiB
 export const MEMORY_PAGES_CAP = 40; // regions added by hand stop here
-const CB_SIZE = 656;
+const CB_SIZE = 896;
 
 const wasm = new WebAssembly.Module(readFileSync(defaultWasmUrl));
 
@@ -49,6 +49,35 @@ export function configurations(fc) {
 const blockOf = (size) => Math.max(MIN_BLOCK, 2 ** Math.ceil(Math.log2(Math.max(size, 1))));
 const isPow2 = (x) => x > 0 && Number.isInteger(Math.log2(x));
 
+// Size classes (assembly/layout.ts, "Slabs"): requests up to SLAB_MAX take a slot of their
+// class in an 8 KiB slab; a power-of-two class's slots are aligned to their size, others to 16.
+export const SLAB_MAX = 2048;
+export const SLAB_BYTES = 8192;
+export function classSize(size) {
+  const n = Math.max(size, MIN_BLOCK);
+  if (n <= 128) return Math.ceil(n / 16) * 16;
+  const b = Math.floor(Math.log2(n - 1)); // 2^b < n <= 2^(b+1)
+  const step = 2 ** (b - 2);
+  return 2 ** b + Math.ceil((n - 2 ** b) / step) * step;
+}
+/** Whether alloc(size, align) takes a slot. */
+export function takesSlot(size, align) {
+  if (size > SLAB_MAX) return false;
+  if (align <= 16) return true;
+  const c = classSize(size);
+  return isPow2(c) && align <= c;
+}
+/** What an allocation of `size` aligned to `align` takes: its extent (usableSize) and the
+ *  alignment its address has. */
+export function placement(size, align) {
+  if (takesSlot(size, align)) {
+    const c = classSize(size);
+    return { extent: c, alignment: Math.max(isPow2(c) ? c : 16, align || 1), slot: true };
+  }
+  const block = blockOf(size);
+  return { extent: block, alignment: Math.max(block, align || 1), slot: false };
+}
+
 /** A fresh heap and its model. `step(op)` applies one operation and checks everything;
  *  `coverage` counts what was exercised. Throws an Error describing the first divergence. */
 export function createHarness(config, coverage = newCoverage()) {
@@ -86,7 +115,7 @@ export function createHarness(config, coverage = newCoverage()) {
   function expectedBadPointer(p) {
     if (!inRegion(p)) return [ErrorCode.NOT_IN_HEAP];
     if (p % MIN_BLOCK) return [ErrorCode.NOT_BLOCK_START];
-    for (const [q, b] of model.live) if (p > q && p < q + b.block) return [ErrorCode.NOT_BLOCK_START];
+    for (const [q, b] of model.live) if (p > q && p < q + b.extent) return [ErrorCode.NOT_BLOCK_START];
     // Free memory (DOUBLE_FREE), or the metadata run, which the model does not track.
     return [ErrorCode.DOUBLE_FREE, ErrorCode.NOT_BLOCK_START];
   }
@@ -99,7 +128,7 @@ export function createHarness(config, coverage = newCoverage()) {
       case "interior": {
         if (!ptrs.length) return 24;
         const p = ptrs[target.index % ptrs.length];
-        const b = model.live.get(p).block;
+        const b = model.live.get(p).extent;
         return b > 16 ? p + 16 * (1 + (target.index % (b / 16 - 1))) : p + 8;
       }
       case "misaligned": return ptrs.length ? ptrs[target.index % ptrs.length] + 1 + (target.index % 15) : 17;
@@ -130,12 +159,13 @@ export function createHarness(config, coverage = newCoverage()) {
 
   function placeNew(p, size, align) {
     syncGrowth();
-    const block = blockOf(size);
-    if (p % Math.max(block, align || 1)) fail(`block ${p} of ${block} bytes not aligned to ${Math.max(block, align)}`);
-    if (!model.regions.some(([a, b]) => p >= a && p + block <= b)) fail(`block ${p}+${block} outside the regions`);
-    for (const [q, b] of model.live) if (p < q + b.block && q < p + block) fail(`block ${p}+${block} overlaps ${q}+${b.block}`);
+    const { extent, alignment, slot } = placement(size, align);
+    if (p % alignment) fail(`${slot ? "slot" : "block"} ${p} of ${extent} bytes not aligned to ${alignment}`);
+    if (!model.regions.some(([a, b]) => p >= a && p + extent <= b)) fail(`block ${p}+${extent} outside the regions`);
+    for (const [q, b] of model.live) if (p < q + b.extent && q < p + extent) fail(`block ${p}+${extent} overlaps ${q}+${b.extent}`);
+    if (slot) coverage.slots++;
     const tag = 1 + (tagSeq++ % 255);
-    model.live.set(p, { size, block, tag });
+    model.live.set(p, { size, extent, align, tag });
     fill(p, size, tag);
     coverage.maxLive = Math.max(coverage.maxLive, model.live.size);
   }
@@ -148,7 +178,8 @@ export function createHarness(config, coverage = newCoverage()) {
   }
 
   function checkOutOfMemory(size, align) {
-    const need = Math.max(blockOf(size), align);
+    // A slot fails only when no slab of its class has a free slot and no block can make one.
+    const need = takesSlot(size, align) ? SLAB_BYTES : Math.max(blockOf(size), align);
     const s = heap.stats();
     if (s.largestFree >= need) fail(`out of memory for ${need} bytes with a ${s.largestFree}-byte block free`);
   }
@@ -177,7 +208,7 @@ export function createHarness(config, coverage = newCoverage()) {
       }
       model.counters.allocs++;
       placeNew(p, size, align);
-      expectEq(heap.usableSize(p), blockOf(size), `usableSize after alloc(${size})`);
+      expectEq(heap.usableSize(p), placement(size, align).extent, `usableSize after alloc(${size}, ${align})`);
     },
     free({ target }) {
       const p = resolve(target);
@@ -198,9 +229,10 @@ export function createHarness(config, coverage = newCoverage()) {
     dealloc({ target, exact }) {
       const p = resolve(target);
       const b = model.live.get(p);
-      const size = b ? (exact ? b.size : b.block > MIN_BLOCK ? b.block / 2 : b.block * 2 + 1) : 64; // wrong: an order below, else above
+      // Wrong: half the extent (a smaller class or order), or just over twice it.
+      const size = b ? (exact ? b.size : b.extent > MIN_BLOCK ? b.extent / 2 : b.extent * 2 + 1) : 64;
       if (b) verifyBlock(p);
-      const code = heap.tryDealloc(p, size, 0);
+      const code = heap.tryDealloc(p, size, b && exact ? b.align : 0);
       record(code);
       if (b && exact) {
         expectEq(code, ErrorCode.OK, `dealloc(${p}, ${size})`);
@@ -286,12 +318,12 @@ export function createHarness(config, coverage = newCoverage()) {
       syncGrowth();
       const s = heap.stats();
       let used = 0;
-      for (const b of model.live.values()) used += b.block;
+      for (const b of model.live.values()) used += b.extent;
       expectEq(s.usedBytes, used, "usedBytes");
       for (const k of Object.keys(model.counters)) expectEq(s[k], model.counters[k], k);
       expectEq(s.totalBytes, model.regions.reduce((n, [a, b]) => n + b - a, 0), "totalBytes = the regions");
       expectEq(s.regionCount, model.regions.length, "regionCount");
-      expectEq(s.usedBytes + s.freeBytes + s.metaBytes, s.totalBytes, "used + free + meta = total");
+      expectEq(s.usedBytes + s.freeBytes + s.metaBytes + s.slackBytes, s.totalBytes, "used + free + meta + slack = total");
       const code = heap.exports.buddy_check() >>> 0;
       if (code) fail(`check() = ${code}, detail ${heap.exports.buddy_check_detail()}`);
       if (stepNo % 16 === 0) for (const p of model.live.keys()) verifyBlock(p);
@@ -304,13 +336,14 @@ export function createHarness(config, coverage = newCoverage()) {
       if (heap.coalesce() !== 0) fail("a second coalesce still merged something");
       const s = heap.stats();
       expectEq(s.usedBytes, 0, "used after freeing everything");
+      expectEq(s.slackBytes, 0, "no slab left after coalesce");
       heap.check();
     },
   };
 }
 
 export function newCoverage() {
-  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, maxLive: 0 };
+  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, maxLive: 0, slots: 0 };
 }
 
 /** Coverage in words, for reports. */
@@ -319,5 +352,5 @@ export function describeCoverage(c) {
     .map(([k, v]) => `${Object.keys(ErrorCode).find((n) => ErrorCode[n] === Number(k))}=${v}`).join(" ");
   const ops = Object.entries(c.ops).map(([k, v]) => `${k}=${v}`).join(" ");
   return `${c.steps} steps; ops: ${ops}; results: ${codes}; heap growths ${c.grows}, regions added ${c.regionsAdded}, ` +
-    `reallocs in place ${c.inPlace}, moved ${c.moved}, most live blocks ${c.maxLive}`;
+    `reallocs in place ${c.inPlace}, moved ${c.moved}, slots ${c.slots}, most live blocks ${c.maxLive}`;
 }

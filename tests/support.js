@@ -22,12 +22,12 @@ export function load(build = "release") {
 /** The statistics record of README "Statistics", decoded. */
 export function stats(e) {
   const at = e.buddy_stats() >>> 0;
-  const u32 = new Uint32Array(e.memory.buffer, at, 56);
+  const u32 = new Uint32Array(e.memory.buffer, at, 60);
   const u64 = new BigUint64Array(e.memory.buffer, at + 32, 8);
   const n = (i) => Number(u64[i]);
   return {
     totalBytes: u32[0], usedBytes: u32[1], freeBytes: u32[2], metaBytes: u32[3],
-    largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7],
+    largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7], slackBytes: u32[56],
     allocs: n(0), frees: n(1), splits: n(2), merges: n(3), failedAllocs: n(4),
     rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
     freeBlocks: Array.from(u32.subarray(24, 24 + 32)),

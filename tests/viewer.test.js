@@ -15,7 +15,9 @@ mkdirSync("build/test", { recursive: true });
 function agrees(snap, stats, kind) {
   const sum = (state) => snap.blocks.filter((b) => b.state === state).reduce((n, b) => n + b.size, 0);
   assert.equal(snap.usedBytes, stats.usedBytes);
-  assert.equal(sum("used"), stats.usedBytes);
+  const slabs = snap.blocks.filter((b) => b.state === "slab");
+  assert.equal(sum("used") + slabs.reduce((n, b) => n + b.slotBytes, 0), stats.usedBytes);
+  assert.equal(snap.slackBytes, stats.slackBytes ?? 0);
   assert.equal(snap.largestFree, stats.largestFree);
   assert.equal(snap.totalBytes, stats.totalBytes);
   if (kind === "heap") {
@@ -26,7 +28,7 @@ function agrees(snap, stats, kind) {
     assert.equal(snap.freeBytes, stats.freeBytes);
     assert.deepEqual(snap.freeByOrder, stats.lists.map((l) => l.size));
   }
-  assert.equal(snap.usedByOrder.reduce((n, c) => n + c, 0), snap.blocks.filter((b) => b.state === "used").length);
+  assert.equal(snap.usedByOrder.reduce((n, c) => n + c, 0), snap.blocks.filter((b) => b.state === "used" || b.state === "slab").length);
   // Blocks tile the regions, each aligned to its size (relative to the start for a pool).
   let i = 0;
   for (const { start, end } of snap.regions) {
@@ -125,11 +127,15 @@ test("the walking exports answer bad input with 'no block' and change nothing", 
   const e = heap.exports;
   const p = heap.alloc(64);
   const pool = BuddyPool.on(heap, { size: 1 << 20, minBuddy: 4096, maxAlloc: 65536 });
+  assert.equal(heap.usableSize(p), 64, "a slot of the 64-byte class, in a slab");
+  const b = heap.alloc(4096);
   const a = pool.alloc(10000);
   const before = JSON.stringify([heap.stats(), pool.stats()]);
   const NONE = 0xffffffff;
-  assert.equal(e.buddy_leaf(p) >>> 0, 2, "a live 64-byte block: order 2, allocated");
-  for (const bad of [0, 8, p + 16, p + 1, 0xfffffff0, heap.memory.buffer.byteLength]) assert.equal(e.buddy_leaf(bad) >>> 0, NONE, `buddy_leaf(${bad})`);
+  const slab = p & ~8191;
+  assert.equal(e.buddy_leaf(slab) >>> 0, 9 | (3 << 8) | ((64 / 16) << 11), "the 8 KiB slab of the 64-byte slot: order 9, a slab, 64 live bytes");
+  assert.equal(e.buddy_leaf(b) >>> 0, 8, "a live 4 KiB block: order 8, allocated");
+  for (const bad of [0, 8, p, p + 16, b + 16, b + 1, 0xfffffff0, heap.memory.buffer.byteLength]) assert.equal(e.buddy_leaf(bad) >>> 0, NONE, `buddy_leaf(${bad})`);
   assert.equal(e.buddy_region_start(1) >>> 0, 0);
   assert.equal(e.buddy_region_end(99) >>> 0, 0);
   assert.equal(e.buddy_pool_leaf(pool.pointer, a / 4096) >>> 0, 2, "the 16 KiB block: order 2, allocated");

@@ -41,19 +41,21 @@ export function heapRoot(): usize {
   return cachedRoot = root;
 }
 
-/** The usable bytes behind a runtime pointer for a request of `size` payload bytes. */
+/** The usable bytes behind a runtime pointer for a request of `size` payload bytes: what the
+ *  heap gives a request of size + RT_HEADER (a slot's class size, or a block's power of two). */
 // @ts-ignore: decorator
-@inline function usableFor(size: usize): usize {
-  return (<usize>1 << (DEFAULT_MIN_LOG + orderOf(size + RT_HEADER, DEFAULT_MIN_LOG))) - RT_HEADER;
+@inline function usableFor(root: usize, size: usize): usize {
+  return core.extentFor(root, size + RT_HEADER) - RT_HEADER;
 }
 
 /** __alloc: a 16-aligned pointer with its usable size at ptr - 4. Aborts when out of memory,
  *  like the default runtime (with a message instead of a bare trap). */
 export function mmAlloc(size: usize, zeroAll: bool): usize {
   if (size > BLOCK_MAXSIZE) throw new Error(E_ALLOCATION_TOO_LARGE);
-  let block = core.allocUnchecked(heapRoot(), size + RT_HEADER);
+  let root = heapRoot();
+  let block = core.allocUnchecked(root, size + RT_HEADER);
   if (!block) fail("as-buddy: out of memory");
-  let usable = usableFor(size);
+  let usable = usableFor(root, size);
   setRtUsable(block, usable);
   let ptr = block + RT_HEADER;
   if (zeroAll) memory.fill(ptr, 0, usable);
@@ -69,7 +71,7 @@ export function mmRealloc(ptr: usize, size: usize): usize {
   if (!old) fail("as-buddy: realloc of a pointer that is not a live block");
   let block = core.realloc(root, ptr - RT_HEADER, size + RT_HEADER);
   if (!block) fail("as-buddy: out of memory");
-  let usable = usableFor(size);
+  let usable = usableFor(root, size);
   setRtUsable(block, usable);
   let from = size < old - RT_HEADER ? size : old - RT_HEADER;
   memory.fill(block + RT_HEADER + from, 0, usable - from);

@@ -26,8 +26,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return (proto === Object.prototype || proto === null) && typeof (value as { then?: unknown }).then !== "function";
 }
 
+/** Options that take true or false; every other option takes a number. */
+const BOOLEAN_OPTIONS = ["textbook"];
+
 /** Checks an options object: a plain object whose keys are all known and whose values are
- *  numbers (or undefined). Returns it, or {} for undefined. */
+ *  numbers (booleans for BOOLEAN_OPTIONS) or undefined. Returns it, or {} for undefined. */
 export function checkOptions<T extends object>(call: string, name: string, options: unknown, keys: readonly string[]): T {
   if (options === undefined) return {} as T;
   if (!isPlainObject(options)) {
@@ -35,7 +38,9 @@ export function checkOptions<T extends object>(call: string, name: string, optio
   }
   for (const [key, value] of Object.entries(options)) {
     if (!keys.includes(key)) throw new TypeError(`as-buddy: ${call}: unknown option ${name}.${key} (known: ${keys.join(", ")})`);
-    if (value !== undefined) requireNumber(call, `${name}.${key}`, value);
+    if (value === undefined) continue;
+    if (typeof value === "boolean" && BOOLEAN_OPTIONS.includes(key)) continue;
+    requireNumber(call, `${name}.${key}`, value);
   }
   return options as T;
 }

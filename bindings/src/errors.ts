@@ -36,6 +36,7 @@ export enum CheckFailure {
   USED_BYTES = 10,
   METADATA = 11,
   UNMERGED_BUDDIES = 12,
+  SLABS = 13,
 }
 
 const MESSAGES: Record<ErrorCode, string> = {

@@ -9,7 +9,7 @@ import { checkOptions, describe, isPlainObject, requireNumber } from "./args.js"
 /** The exports of the as-buddy module that the class uses. */
 export interface BuddyExports {
   memory: WebAssembly.Memory;
-  buddy_init(minBlock: number, maxOrder: number, maxPages: number, deferLimit: number): number;
+  buddy_init(minBlock: number, maxOrder: number, maxPages: number, deferLimit: number, options?: number): number;
   buddy_alloc(size: number, align: number): number;
   buddy_alloc_zeroed(size: number, align: number): number;
   buddy_free(ptr: number): number;
@@ -62,6 +62,8 @@ export interface BuddyHeapOptions {
   maxOrder?: number;
   /** Free-list length below which frees skip coalescing (default 16; 0: always coalesce). */
   deferLimit?: number;
+  /** The textbook buddy: power-of-two blocks only (no size classes), LIFO free lists. */
+  textbook?: boolean;
 }
 
 /** What a worker needs to reach a shared heap: post it to the worker (both parts are
@@ -74,9 +76,13 @@ export interface SharedHeap {
 /** A snapshot of the heap's statistics (README, "Statistics"). */
 export interface HeapStats {
   totalBytes: number;
+  /** Bytes handed out: slot sizes and block sizes (not the sizes asked for). */
   usedBytes: number;
   freeBytes: number;
   metaBytes: number;
+  /** Bytes in slabs (size classes) that no live slot holds. totalBytes = usedBytes +
+   *  freeBytes + metaBytes + slackBytes. */
+  slackBytes: number;
   largestFree: number;
   minBlock: number;
   maxOrder: number;
@@ -155,7 +161,7 @@ function requireArrayLike(call: string, name: string, value: unknown): void {
   }
 }
 
-const OPTION_KEYS = ["initialPages", "maxPages", "minBlock", "maxOrder", "deferLimit"] as const;
+const OPTION_KEYS = ["initialPages", "maxPages", "minBlock", "maxOrder", "deferLimit", "textbook"] as const;
 
 async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
@@ -248,7 +254,7 @@ export class BuddyHeap {
   private static setup(exports: BuddyExports, options: BuddyHeapOptions, shared: SharedHeap | null = null): BuddyHeap {
     const heap = new BuddyHeap(exports, shared);
     // maxOrder 0xFFFFFFFF: the core picks the largest that minBlock allows, as BuddyHeap.init does.
-    const { initialPages, maxPages = 65535, minBlock = 16, maxOrder = 0xffffffff, deferLimit = 16 } = options;
+    const { initialPages, maxPages = 65535, minBlock = 16, maxOrder = 0xffffffff, deferLimit = 16, textbook = false } = options;
     if (initialPages !== undefined) {
       const pages = heap.checkU32("create", "initialPages", initialPages, ErrorCode.BAD_CONFIG);
       const have = exports.memory.buffer.byteLength >>> 16;
@@ -259,7 +265,7 @@ export class BuddyHeap {
     if (Object.keys(options).length) {
       const args = [minBlock, maxOrder, maxPages, deferLimit].map((v, i) =>
         heap.checkU32("create", ["minBlock", "maxOrder", "maxPages", "deferLimit"][i], v, ErrorCode.BAD_CONFIG));
-      const code = exports.buddy_init(args[0], args[1], args[2], args[3]) >>> 0;
+      const code = exports.buddy_init(args[0], args[1], args[2], args[3], textbook ? 1 : 0) >>> 0;
       if (code) throw new BuddyError(code, `create(${JSON.stringify(options)})`);
     }
     return heap;
@@ -426,12 +432,12 @@ export class BuddyHeap {
 
   stats(): HeapStats {
     const at = this.exports.buddy_stats() >>> 0;
-    const u32 = new Uint32Array(this.memory.buffer, at, 56);
+    const u32 = new Uint32Array(this.memory.buffer, at, 60);
     const u64 = new BigUint64Array(this.memory.buffer, at + 32, 8);
     const n = (i: number) => Number(u64[i]);
     return {
       totalBytes: u32[0], usedBytes: u32[1], freeBytes: u32[2], metaBytes: u32[3],
-      largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7],
+      largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7], slackBytes: u32[56],
       allocs: n(0), frees: n(1), splits: n(2), merges: n(3), failedAllocs: n(4),
       rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
       freeBlocks: Array.from(u32.subarray(24, 24 + u32[6] + 1)),

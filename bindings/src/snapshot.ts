@@ -4,8 +4,8 @@
 // renderSvg() is plain string building: it runs in Node (save a failing heap's picture) and in
 // the browser (the viewer, scripts/viewer/).
 
-export type BlockState = "used" | "free" | "meta";
-const STATES: BlockState[] = ["used", "free", "meta"];
+export type BlockState = "used" | "free" | "meta" | "slab";
+const STATES: BlockState[] = ["used", "free", "meta", "slab"];
 
 export interface Block {
   /** Start address (a pool's: in its own address space). */
@@ -13,6 +13,8 @@ export interface Block {
   size: number;
   order: number;
   state: BlockState;
+  /** A slab's bytes in live slots (size classes); 0 for other blocks. */
+  slotBytes: number;
 }
 
 export interface Snapshot {
@@ -25,8 +27,11 @@ export interface Snapshot {
   /** Every block, in address order; they tile the regions exactly. */
   blocks: Block[];
   totalBytes: number;
+  /** Bytes in allocated blocks and in the live slots of slabs. */
   usedBytes: number;
   freeBytes: number;
+  /** Bytes of slabs that no live slot holds (headers, free slots). */
+  slackBytes: number;
   /** Bytes of the heap's metadata run (inside its regions; 0 for a pool). */
   metaBytes: number;
   largestFree: number;
@@ -39,8 +44,8 @@ export interface Snapshot {
   usedByOrder: number[];
 }
 
-/** Walks `regions` block by block with `leaf(address)` (order | state << 8, as the module's
- *  buddy_leaf) and builds the snapshot. Throws if the walk does not tile a region. */
+/** Walks `regions` block by block with `leaf(address)` (order | state << 8, and for a slab its
+ *  live bytes / 16 << 11, as the module's buddy_leaf) and builds the snapshot. Throws if the walk does not tile a region. */
 export function walk(
   kind: Snapshot["kind"], minBlock: number, maxOrder: number, regions: { start: number; end: number }[],
   leaf: (address: number) => number,
@@ -48,24 +53,26 @@ export function walk(
   const blocks: Block[] = [];
   const freeByOrder = new Array<number>(maxOrder + 1).fill(0);
   const usedByOrder = new Array<number>(maxOrder + 1).fill(0);
-  let used = 0, free = 0, meta = 0, largest = 0, total = 0;
+  let used = 0, free = 0, meta = 0, slack = 0, largest = 0, total = 0;
   for (const { start, end } of regions) {
     total += end - start;
     for (let a = start; a < end;) {
       const info = leaf(a) >>> 0;
       const order = info & 0xff;
-      const state = STATES[info >>> 8];
+      const state = STATES[(info >>> 8) & 7];
       if (info === 0xffffffff || state === undefined || order > maxOrder) throw new Error(`snapshot: no block starts at ${a}`);
       const size = minBlock * 2 ** order;
-      blocks.push({ address: a, size, order, state });
+      const slotBytes = state === "slab" ? (info >>> 11) * 16 : 0;
+      blocks.push({ address: a, size, order, state, slotBytes });
       if (state === "free") { free += size; freeByOrder[order]++; if (size > largest) largest = size; }
       else if (state === "used") { used += size; usedByOrder[order]++; }
+      else if (state === "slab") { used += slotBytes; slack += size - slotBytes; usedByOrder[order]++; }
       else meta += size;
       a += size;
     }
   }
   return {
-    kind, minBlock, maxOrder, regions, blocks, totalBytes: total, usedBytes: used, freeBytes: free, metaBytes: meta,
+    kind, minBlock, maxOrder, regions, blocks, totalBytes: total, usedBytes: used, freeBytes: free, slackBytes: slack, metaBytes: meta,
     largestFree: largest, fragmentation: free ? 1 - largest / Math.min(free, minBlock * 2 ** maxOrder) : 0, freeByOrder, usedByOrder,
   };
 }

@@ -198,3 +198,111 @@ export function random(steps: u32, seed: u32): u32 {
   for (let i: u32 = 0; i < count; ++i) give(ptrAt(i), lenAt(i));
   return steps + count;
 }
+
+/** A size for reallocmix: 1 B .. 1 MiB, most under 4 KiB, about 1% near 1 MiB. */
+function mixSize(): usize {
+  let r = below(1000);
+  if (r < 10) return (768 << 10) + below(256 << 10) + 1; // 1%: 768 KiB .. 1 MiB
+  if (r < 100) return 4096 + below(60 << 10) + 1;         // 9%: 4 KiB .. 64 KiB
+  return 1 + below(4096);                                 // 90%: 1 B .. 4 KiB
+}
+
+/** reallocmix: `slotCount` slots; each step picks one: an empty slot gets malloc(mixSize()),
+ *  a taken one is realloc'd to mixSize() or freed, half and half. A bounded live set with
+ *  reallocs of random sizes, the shape that made buddy heaps run away. */
+export function reallocmix(steps: u32, slotCount: u32, seed: u32): u32 {
+  start(seed);
+  slots(slotCount);
+  let calls: u32 = 0;
+  for (let s: u32 = 0; s < steps; ++s) {
+    let i = below(slotCount);
+    let p = ptrAt(i);
+    if (!p) {
+      let n = mixSize();
+      setPtr(i, take(n));
+      setLen(i, n);
+    } else if (below(2)) {
+      let n = mixSize();
+      let q = realloc(p, n);
+      if (!q) { failures++; continue; }
+      live = live - lenAt(i) + n;
+      if (live > peak) peak = live;
+      setPtr(i, q);
+      setLen(i, n);
+    } else {
+      give(p, lenAt(i));
+      setPtr(i, 0);
+    }
+    calls++;
+  }
+  for (let i: u32 = 0; i < slotCount; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
+  return calls;
+}
+
+/** trace: a program's shape: `buffers` long-lived buffers that grow by realloc (x1.5 + 64 B,
+ *  from 1 KiB up to 4 MiB, then freed and started again) among short-lived small objects
+ *  (16..512 B, a ring of 1024 whose oldest is freed as each new one comes). One buffer grows
+ *  every 16 small allocations. */
+export function trace(steps: u32, buffers: u32, seed: u32): u32 {
+  start(seed);
+  let ring: u32 = 1024;
+  slots(ring + buffers);
+  let calls: u32 = 0;
+  for (let b: u32 = 0; b < buffers; ++b) {
+    setPtr(ring + b, take(1024));
+    setLen(ring + b, 1024);
+    calls++;
+  }
+  for (let s: u32 = 0; s < steps; ++s) {
+    let i = s & (ring - 1);
+    if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
+    let n = 16 + below(497);
+    setPtr(i, take(n));
+    setLen(i, n);
+    calls++;
+    if ((s & 15) == 15) {
+      let b = ring + below(buffers);
+      let old = lenAt(b);
+      let n2 = old + (old >> 1) + 64;
+      if (n2 > (4 << 20)) {
+        give(ptrAt(b), old);
+        setPtr(b, take(1024));
+        setLen(b, 1024);
+        calls += 2;
+      } else {
+        let q = realloc(ptrAt(b), n2);
+        calls++;
+        if (!q) { failures++; continue; }
+        live = live - old + n2;
+        if (live > peak) peak = live;
+        setPtr(b, q);
+        setLen(b, n2);
+      }
+    }
+  }
+  for (let i: u32 = 0; i < ring + buffers; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
+  return calls;
+}
+
+/** powerlaw: `slotCount` slots, each step frees a taken slot or fills an empty one with a size
+ *  drawn from a power law, P(size >= s) ~ 16 / s, 16 B .. 1 MiB (size = 16 MiB / u, u uniform
+ *  in [16, 1 MiB)): half the requests are under 32 B, 1 in 64 is over 1 KiB. */
+export function powerlaw(steps: u32, slotCount: u32, seed: u32): u32 {
+  start(seed);
+  slots(slotCount);
+  let calls: u32 = 0;
+  for (let s: u32 = 0; s < steps; ++s) {
+    let i = below(slotCount);
+    if (ptrAt(i)) {
+      give(ptrAt(i), lenAt(i));
+      setPtr(i, 0);
+    } else {
+      let n = <usize>((16 << 20) / (16 + below((1 << 20) - 16)));
+      setPtr(i, take(n));
+      setLen(i, n);
+    }
+    calls++;
+  }
+  for (let i: u32 = 0; i < slotCount; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
+  return calls;
+}

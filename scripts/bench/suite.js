@@ -26,6 +26,9 @@ export function plan(scale) {
     { name: "mixed", args: [n(2e5, 200), n(4096, 64)], what: "sizes 16 B..1 MiB skewed small, 4096 slots, 2e5 steps" },
     { name: "realloc", fn: "reallocs", args: [n(1000, 2), pow2(16 * 2 ** 20, 65536)], what: "grow a block by doubling from 16 B to 16 MiB, 1000 times" },
     { name: "random", args: [n(1e6, 200)], what: "talc's random actions: 1..10000 B, alloc/free/realloc, at least 50 live" },
+    { name: "reallocmix", args: [n(2e5, 200), n(2048, 64)], what: "2048 slots: malloc, realloc or free, sizes 1 B..1 MiB (90% under 4 KiB, 1% near 1 MiB), 2e5 steps" },
+    { name: "trace", args: [n(1e6, 400), 8], what: "8 buffers growing x1.5 by realloc to 4 MiB among 16..512 B objects (a ring of 1024), 1e6 steps" },
+    { name: "powerlaw", args: [n(2e5, 200), n(4096, 64)], what: "4096 slots, sizes P(size >= s) ~ 16/s from 16 B to 1 MiB, 2e5 steps" },
   ];
 }
 

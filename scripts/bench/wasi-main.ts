@@ -64,7 +64,10 @@ export function _start(): void {
   else if (which == 2) calls = fill(a, seed);
   else if (which == 3) calls = mixed(a, b, seed);
   else if (which == 4) calls = reallocs(a, b, seed);
-  else calls = random(a, seed);
+  else if (which == 5) calls = random(a, seed);
+  else if (which == 6) calls = reallocmix(a, b, seed);
+  else if (which == 7) calls = trace(a, b, seed);
+  else if (which == 8) calls = powerlaw(a, b, seed);
   let ns = clockNs() - t0;
   outLen = 0;
   putInt(calls);

@@ -117,6 +117,93 @@ export function makeWorkloads() {
       }
       return calls;
     },
+    reallocmix(a, steps, slotCount, seed) {
+      start(seed);
+      const ptrs = new Uint32Array(slotCount), lens = new Uint32Array(slotCount);
+      const mixSize = () => {
+        const r = below(1000);
+        if (r < 10) return 768 * 1024 + below(256 * 1024) + 1;
+        if (r < 100) return 4096 + below(60 * 1024) + 1;
+        return 1 + below(4096);
+      };
+      let calls = 0;
+      for (let s = 0; s < steps; s++) {
+        const i = below(slotCount);
+        const p = ptrs[i];
+        if (!p) {
+          const n = mixSize();
+          ptrs[i] = take(a, n);
+          lens[i] = n;
+        } else if (below(2)) {
+          const n = mixSize();
+          const q = a.realloc(p, n);
+          if (!q) { failures++; continue; }
+          live = live - lens[i] + n;
+          if (live > peak) peak = live;
+          ptrs[i] = q;
+          lens[i] = n;
+        } else {
+          give(a, p, lens[i]);
+          ptrs[i] = 0;
+        }
+        calls++;
+      }
+      for (let i = 0; i < slotCount; i++) if (ptrs[i]) { give(a, ptrs[i], lens[i]); calls++; }
+      return calls;
+    },
+    trace(a, steps, buffers, seed) {
+      start(seed);
+      const ring = 1024;
+      const ptrs = new Uint32Array(ring + buffers), lens = new Uint32Array(ring + buffers);
+      let calls = 0;
+      for (let b = 0; b < buffers; b++) { ptrs[ring + b] = take(a, 1024); lens[ring + b] = 1024; calls++; }
+      for (let s = 0; s < steps; s++) {
+        const i = s & (ring - 1);
+        if (ptrs[i]) { give(a, ptrs[i], lens[i]); calls++; }
+        const n = 16 + below(497);
+        ptrs[i] = take(a, n);
+        lens[i] = n;
+        calls++;
+        if ((s & 15) === 15) {
+          const b = ring + below(buffers);
+          const old = lens[b];
+          const n2 = old + (old >>> 1) + 64;
+          if (n2 > 4 * 1024 * 1024) {
+            give(a, ptrs[b], old);
+            ptrs[b] = take(a, 1024);
+            lens[b] = 1024;
+            calls += 2;
+          } else {
+            const q = a.realloc(ptrs[b], n2);
+            calls++;
+            if (!q) { failures++; continue; }
+            live = live - old + n2;
+            if (live > peak) peak = live;
+            ptrs[b] = q;
+            lens[b] = n2;
+          }
+        }
+      }
+      for (let i = 0; i < ring + buffers; i++) if (ptrs[i]) { give(a, ptrs[i], lens[i]); calls++; }
+      return calls;
+    },
+    powerlaw(a, steps, slotCount, seed) {
+      start(seed);
+      const ptrs = new Uint32Array(slotCount), lens = new Uint32Array(slotCount);
+      let calls = 0;
+      for (let s = 0; s < steps; s++) {
+        const i = below(slotCount);
+        if (ptrs[i]) { give(a, ptrs[i], lens[i]); ptrs[i] = 0; }
+        else {
+          const n = Math.floor(16777216 / (16 + below(1048576 - 16)));
+          ptrs[i] = take(a, n);
+          lens[i] = n;
+        }
+        calls++;
+      }
+      for (let i = 0; i < slotCount; i++) if (ptrs[i]) { give(a, ptrs[i], lens[i]); calls++; }
+      return calls;
+    },
     random(a, steps, seed) {
       start(seed);
       const cap = 4096;

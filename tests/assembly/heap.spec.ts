@@ -21,7 +21,7 @@ function snapshot(h: BuddyHeap): string {
 
 /** An eager (textbook) heap over [A, A + 8192) with a 4 KiB largest block. */
 function small(a: usize, defer: u32 = 0): BuddyHeap {
-  return BuddyHeap.init(a, 8192, 16, 8, 0, defer)!;
+  return BuddyHeap.init(a, 8192, 16, 8, 0, defer, true)!;
 }
 
 /** Allocates every free block of an order below `order`, so the next small request splits a
@@ -132,7 +132,7 @@ describe("alloc", () => {
     let h = small(a);
     expect<usize>(h.alloc(4096)).toBe(a + 4096, "the top block");
     expect<usize>(h.alloc(2048)).toBe(a + 2048, "the order-7 block before it");
-    expect<usize>(h.alloc(1024)).toBe(a + 1024, "the order-6 block");
+    expect<usize>(h.alloc(1024)).toBe(0, "the control block (896 bytes) and the metadata fill [a, a + 1024)");
     expect<usize>(h.alloc(4096)).toBe(0, "nothing that large is left");
     expect<ErrorCode>(h.lastError).toBe(ErrorCode.OUT_OF_MEMORY);
     expect<ErrorCode>(h.check()).toBe(ErrorCode.OK);
@@ -559,7 +559,7 @@ describe("check()", () => {
 
 describe("metadataBytes", () => {
   test("is two bits per unit plus a word or two per order", () => {
-    let bytes = metadataBytes(0, 1 << 20, 4, 16);
+    let bytes = metadataBytes(0, 1 << 20, 4, 16, 0);
     expect<bool>(bytes >= (1 << 20) / 64).toBe(true);
     expect<bool>(bytes <= (1 << 20) / 64 + 17 * 8).toBe(true);
   });

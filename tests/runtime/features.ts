@@ -155,33 +155,38 @@ let reuse = 0;
 export function reused(): i32 { return reuse; }
 
 /** Memory the program dirtied and freed must read as zero when an array grows into it: first
- *  within its block's slack (in-place __renew), then into a free buddy (__realloc in place).
- *  Returns the number of non-zero elements seen in each case (0/0 on a correct runtime). */
+ *  within its slot's slack (in-place __renew), then into a free buddy (__realloc in place).
+ *  Returns the number of non-zero elements seen in each case (0/0 on a correct runtime). On
+ *  as-buddy's runtimes an 800-byte request and the 800-byte buffer of an Array<i32>(200) take
+ *  the same 896-byte slot class (each plus the runtime's 16-byte prefix, the buffer plus its
+ *  16-byte object header). */
 export function dirtyReuse(): string {
   reuse = 0;
   let slackDirty = 0;
   for (let attempt = 0; attempt < 64; attempt++) {
-    let p = heap.alloc(1000);
-    memory.fill(p, 0xAB, 1000);
+    let p = heap.alloc(800);
+    memory.fill(p, 0xAB, 800);
     heap.free(p);
-    let a = new Array<i32>(200);          // 800-byte buffer: the same block size as p
-    a.length = 240;                       // grows the buffer to 960 bytes
+    let a = new Array<i32>(200);          // 800-byte buffer: the slot p had
+    a.length = 210;                       // grows the buffer to 840 bytes, within the slot
     if (changetype<usize>(a.buffer) == p + 16) reuse |= 1;
-    for (let i = 200; i < 240; i++) if (a[i] != 0) slackDirty++;
+    for (let i = 200; i < 210; i++) if (a[i] != 0) slackDirty++;
     if (reuse & 1) break;
   }
+  // An array whose 4 KiB buffer block is the lower half of an 8 KiB one; its upper half taken,
+  // dirtied and freed; the array grown to twice the block, over the dirty half.
   let buddyDirty = 0;
   for (let attempt = 0; attempt < 64; attempt++) {
-    let p = heap.alloc(1000);
-    let q = heap.alloc(1000);
-    memory.fill(q, 0xCD, 1000);
-    let pair = q == p + 1024 && ((p - 16) & 2047) == 0; // q's block is p's upper buddy
+    let a = new Array<i32>(700);                         // 2800-byte buffer
+    let block = changetype<usize>(a.buffer) - 32;        // the runtime's prefix, the object header
+    if (block & 8191) continue;                          // not a lower half
+    let q = heap.alloc(3000);
+    if (q != block + 4096 + 16) { heap.free(q); continue; } // not its upper half
+    memory.fill(q, 0xCD, 3000);
     heap.free(q);
-    heap.free(p);
-    let a = new Array<i32>(200);
-    a.length = 480;                       // 1920 bytes: twice the block, over q's old bytes
-    if (pair && changetype<usize>(a.buffer) == p + 16) reuse |= 2;
-    for (let i = 200; i < 480; i++) if (a[i] != 0) buddyDirty++;
+    a.length = 1500;                                     // 6000 bytes: over q's old bytes
+    if (changetype<usize>(a.buffer) - 32 == block) reuse |= 2;
+    for (let i = 700; i < 1500; i++) if (a[i] != 0) buddyDirty++;
     if (reuse & 2) break;
   }
   return `${slackDirty}/${buddyDirty}`;

@@ -1,6 +1,6 @@
 /* The benchmark driver (scripts/bench/driver.ts) in C, for dlmalloc's WASI command build:
  * wasi-libc's own malloc, the same xorshift32 sequence and the same workloads. argv: seed,
- * workload index, arguments; prints "calls ns peakLive memoryBytes failures" like
+ * workload index (the order of plan() in suite.js), arguments; prints "calls ns peakLive memoryBytes failures" like
  * wasi-main.ts. Built by scripts/bench/build.js. */
 #include <stdint.h>
 #include <stdio.h>
@@ -131,6 +131,86 @@ static uint32_t random_actions(uint32_t steps, uint32_t seed) {
   return steps + count;
 }
 
+static size_t mix_size(void) {
+  uint32_t r = below(1000);
+  if (r < 10) return (768u << 10) + below(256u << 10) + 1;
+  if (r < 100) return 4096 + below(60u << 10) + 1;
+  return 1 + below(4096);
+}
+static uint32_t reallocmix(uint32_t steps, uint32_t count, uint32_t seed) {
+  start(seed);
+  slots(count);
+  uint32_t calls = 0;
+  for (uint32_t s = 0; s < steps; s++) {
+    uint32_t i = below(count);
+    void *p = ptrs[i];
+    if (!p) { size_t n = mix_size(); ptrs[i] = take(n); lens[i] = n; }
+    else if (below(2)) {
+      size_t n = mix_size();
+      void *q = realloc(p, n);
+      if (!q) { failures++; continue; }
+      live = live - lens[i] + n;
+      if (live > peak) peak = live;
+      ptrs[i] = q;
+      lens[i] = n;
+    } else { give(p, lens[i]); ptrs[i] = 0; }
+    calls++;
+  }
+  for (uint32_t i = 0; i < count; i++) if (ptrs[i]) { give(ptrs[i], lens[i]); calls++; }
+  return calls;
+}
+static uint32_t trace(uint32_t steps, uint32_t buffers, uint32_t seed) {
+  start(seed);
+  uint32_t ring = 1024, calls = 0;
+  slots(ring + buffers);
+  for (uint32_t b = 0; b < buffers; b++) { ptrs[ring + b] = take(1024); lens[ring + b] = 1024; calls++; }
+  for (uint32_t s = 0; s < steps; s++) {
+    uint32_t i = s & (ring - 1);
+    if (ptrs[i]) { give(ptrs[i], lens[i]); calls++; }
+    uint32_t n = 16 + below(497);
+    ptrs[i] = take(n);
+    lens[i] = n;
+    calls++;
+    if ((s & 15) == 15) {
+      uint32_t b = ring + below(buffers);
+      uint32_t old = lens[b], n2 = old + (old >> 1) + 64;
+      if (n2 > (4u << 20)) {
+        give(ptrs[b], old);
+        ptrs[b] = take(1024);
+        lens[b] = 1024;
+        calls += 2;
+      } else {
+        void *q = realloc(ptrs[b], n2);
+        calls++;
+        if (!q) { failures++; continue; }
+        live = live - old + n2;
+        if (live > peak) peak = live;
+        ptrs[b] = q;
+        lens[b] = n2;
+      }
+    }
+  }
+  for (uint32_t i = 0; i < ring + buffers; i++) if (ptrs[i]) { give(ptrs[i], lens[i]); calls++; }
+  return calls;
+}
+static uint32_t powerlaw(uint32_t steps, uint32_t count, uint32_t seed) {
+  start(seed);
+  slots(count);
+  uint32_t calls = 0;
+  for (uint32_t s = 0; s < steps; s++) {
+    uint32_t i = below(count);
+    if (ptrs[i]) { give(ptrs[i], lens[i]); ptrs[i] = 0; }
+    else {
+      uint32_t n = (16u << 20) / (16 + below((1u << 20) - 16));
+      ptrs[i] = take(n);
+      lens[i] = n;
+    }
+    calls++;
+  }
+  for (uint32_t i = 0; i < count; i++) if (ptrs[i]) { give(ptrs[i], lens[i]); calls++; }
+  return calls;
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) return 2;
   uint32_t seed = (uint32_t)strtoul(argv[1], 0, 10), which = (uint32_t)strtoul(argv[2], 0, 10);
@@ -138,7 +218,8 @@ int main(int argc, char **argv) {
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   uint32_t calls = which == 0 ? pairs(a, seed) : which == 1 ? churn(a, b, seed) : which == 2 ? fill(a, seed)
-    : which == 3 ? mixed(a, b, seed) : which == 4 ? reallocs(a, b, seed) : random_actions(a, seed);
+    : which == 3 ? mixed(a, b, seed) : which == 4 ? reallocs(a, b, seed) : which == 5 ? random_actions(a, seed)
+    : which == 6 ? reallocmix(a, b, seed) : which == 7 ? trace(a, b, seed) : which == 8 ? powerlaw(a, b, seed) : 0;
   clock_gettime(CLOCK_MONOTONIC, &t1);
   uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)(t1.tv_nsec - t0.tv_nsec);
   printf("%u %llu %llu %llu %u\n", calls, (unsigned long long)ns, (unsigned long long)peak,
