@@ -1,15 +1,17 @@
 // Draws an SVG bar chart from benchmark results (the JSON that scripts/bench.js writes):
 //   node scripts/chart.js [results/bench-node.json ...]   (default: every results/bench-*.json)
-// One group per workload, one bar per peer: ns per call, driven from inside wasm (or WASI).
-// Lower is better. Writes the .svg beside each .json.
+// One group per workload, one bar per peer, driven from inside wasm (or WASI): ns per call
+// (lower is better, <name>.svg) and memory efficiency (higher is better, <name>-efficiency.svg),
+// beside each .json.
 import { readFileSync, writeFileSync, readdirSync, existsSync } from "node:fs";
 
 const COLORS = { "as-buddy": "#2f7d32", tlsf: "#1f5fa8", dlmalloc: "#b8671d", bump: "#8a8a8a" };
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
-export function chart(result) {
+/** Bar chart of one value per workload and peer, driven from inside wasm (or WASI). */
+function bars(result, { title, subtitle, value, whisker = null, label, fullScale = null }) {
   const mode = result.rows.some((r) => r.mode === "wasm") ? "wasm" : "wasi";
-  const rows = result.rows.filter((r) => r.mode === mode && result.plan.some((p) => p.name === r.workload));
+  const rows = result.rows.filter((r) => r.mode === mode && result.plan.some((p) => p.name === r.workload) && value(r) !== null);
   const peers = [...new Set(rows.map((r) => r.peer))];
   const workloads = result.plan.map((p) => p.name);
   const bar = 14, gap = 10, left = 90, width = 560, top = 58;
@@ -18,28 +20,53 @@ export function chart(result) {
   const out = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 150}" height="${height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect width="100%" height="100%" fill="white"/>`);
-  out.push(`<text x="10" y="18" font-size="14" font-weight="bold">ns per allocator call, ${esc(result.meta.engine.name)} ${esc(result.meta.engine.version)} (lower is better)</text>`);
-  out.push(`<text x="10" y="36" fill="#555">median of ${result.runs} runs, bars scaled per workload to its slowest peer; whiskers: min-max. ${esc(result.meta.cpu)}, commit ${esc(result.meta.commit)}, scale ${result.scale}</text>`);
+  out.push(`<text x="10" y="18" font-size="14" font-weight="bold">${esc(title)}, ${esc(result.meta.engine.name)} ${esc(result.meta.engine.version)}</text>`);
+  out.push(`<text x="10" y="36" fill="#555">${esc(subtitle)} ${esc(result.meta.cpu)}, commit ${esc(result.meta.commit)}, scale ${result.scale}</text>`);
   peers.forEach((p, i) => out.push(`<rect x="${left + i * 110}" y="44" width="10" height="10" fill="${COLORS[p] ?? "#444"}"/><text x="${left + i * 110 + 14}" y="53">${esc(p)}</text>`));
   workloads.forEach((w, wi) => {
     const y0 = top + wi * groupH;
     const group = rows.filter((r) => r.workload === w);
-    const max = Math.max(...group.map((r) => r.nsPerOp.max));
+    const max = fullScale ?? Math.max(...group.map((r) => (whisker ? whisker(r)[1] : value(r))));
     out.push(`<text x="10" y="${y0 + (peers.length * bar) / 2 + 4}" font-weight="bold">${esc(w)}</text>`);
     peers.forEach((p, pi) => {
       const r = group.find((x) => x.peer === p);
       const y = y0 + pi * bar;
       if (!r) { out.push(`<text x="${left}" y="${y + 10}" fill="#999">${esc(p)}: not run</text>`); return; }
-      const wMed = (r.nsPerOp.median / max) * width;
+      const wMed = (value(r) / max) * width;
       out.push(`<rect x="${left}" y="${y + 1}" width="${wMed.toFixed(1)}" height="${bar - 3}" fill="${COLORS[p] ?? "#444"}"/>`);
-      const x1 = left + (r.nsPerOp.min / max) * width, x2 = left + (r.nsPerOp.max / max) * width;
-      out.push(`<line x1="${x1.toFixed(1)}" x2="${x2.toFixed(1)}" y1="${y + bar / 2}" y2="${y + bar / 2}" stroke="black"/>`);
-      out.push(`<text x="${(Math.max(wMed, x2 - left) + left + 4).toFixed(1)}" y="${y + 10}">${r.nsPerOp.median.toFixed(r.nsPerOp.median < 10 ? 1 : 0)}</text>`);
+      let end = wMed;
+      if (whisker) {
+        const [lo, hi] = whisker(r);
+        const x1 = left + (lo / max) * width, x2 = left + (hi / max) * width;
+        out.push(`<line x1="${x1.toFixed(1)}" x2="${x2.toFixed(1)}" y1="${y + bar / 2}" y2="${y + bar / 2}" stroke="black"/>`);
+        end = Math.max(wMed, x2 - left);
+      }
+      out.push(`<text x="${(end + left + 4).toFixed(1)}" y="${y + 10}">${esc(label(r))}</text>`);
     });
   });
   out.push(`<text x="10" y="${height - 12}" fill="#555">Data: the JSON file of the same name. Produced by scripts/chart.js.</text>`);
   out.push(`</svg>`);
   return out.join("\n");
+}
+
+/** Time per call (lower is better). */
+export function chart(result) {
+  return bars(result, {
+    title: "ns per allocator call (lower is better)",
+    subtitle: `median of ${result.runs} runs, bars scaled per workload to its slowest peer; whiskers: min-max.`,
+    value: (r) => r.nsPerOp.median, whisker: (r) => [r.nsPerOp.min, r.nsPerOp.max],
+    label: (r) => r.nsPerOp.median.toFixed(r.nsPerOp.median < 10 ? 1 : 0),
+  });
+}
+
+/** Memory efficiency: peak live bytes requested / peak memory (higher is better). */
+export function efficiencyChart(result) {
+  return bars(result, {
+    title: "memory efficiency, peak live bytes / peak memory (higher is better)",
+    subtitle: "one run's memory (the same in every run: the sequence is fixed); full scale 100%.",
+    value: (r) => (r.workload === "pairs" ? null : r.efficiency), fullScale: 1,
+    label: (r) => `${(r.efficiency * 100).toFixed(0)}%`,
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -49,9 +76,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!files.length) { console.error("no results: run npm start (or npm run bench) first"); process.exit(1); }
   for (const f of files) {
     if (md) { const r = JSON.parse(readFileSync(f, "utf8")); console.log(`\n### ${r.meta.engine.name} ${r.meta.engine.version}\n${markdown(r)}`); continue; }
-    const svg = chart(JSON.parse(readFileSync(f, "utf8")));
-    writeFileSync(f.replace(/\.json$/, ".svg"), svg);
-    console.log(`wrote ${f.replace(/\.json$/, ".svg")}`);
+    const result = JSON.parse(readFileSync(f, "utf8"));
+    writeFileSync(f.replace(/\.json$/, ".svg"), chart(result));
+    writeFileSync(f.replace(/\.json$/, "-efficiency.svg"), efficiencyChart(result));
+    console.log(`wrote ${f.replace(/\.json$/, ".svg")} and ${f.replace(/\.json$/, "-efficiency.svg")}`);
   }
 }
 

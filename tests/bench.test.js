@@ -64,13 +64,18 @@ for (const engine of ["chromium", "jsc", "wasi"]) {
   });
 }
 
-test("the chart is drawn from the results, one bar per measured row", async () => {
-  const { chart } = await import("../scripts/chart.js");
+test("the charts are drawn from the results: time (one bar per measured row) and efficiency", async () => {
+  const { chart, efficiencyChart } = await import("../scripts/chart.js");
   const result = await runNode({ scale: SCALE, runs: 1, modes: ["wasm"], only: ["pairs", "churn"] });
   const svg = chart(result);
   assert.match(svg, /lower is better/);
   assert.equal((svg.match(/<line /g) ?? []).length, result.rows.filter((r) => r.mode === "wasm").length, "a whisker per wasm row");
   assert.match(svg, new RegExp(`commit ${result.meta.commit}`));
+  const eff = efficiencyChart(result);
+  assert.match(eff, /higher is better/);
+  const churn = result.rows.filter((r) => r.mode === "wasm" && r.workload === "churn");
+  for (const r of churn) assert.ok(eff.includes(`>${(r.efficiency * 100).toFixed(0)}%</text>`), `${r.peer}'s churn efficiency is labelled`);
+  assert.equal((eff.match(/%<\/text>/g) ?? []).length, churn.length, "a bar per churn row, none for pairs (its live bytes are one block)");
 });
 
 test("node:wasi runs every WASI command module unchanged (tiny workloads)", async () => {
