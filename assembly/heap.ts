@@ -7,16 +7,21 @@
 // largest naturally aligned blocks that fit; regions added next to each other merge across the
 // seam as soon as their blocks are buddies, because the tree is indexed by absolute address.
 //
+// Small requests (up to 2 KiB) take a slot of a size class in a slab (slab.ts), a block of this
+// heap; everything here is about blocks, and slots go through allocSlot/freeSlotAt.
+//
 // Complexity. alloc and free are O(maxOrder) in the worst case (split or merge one level per
-// step) and never walk a list: free lists are intrusive and doubly linked, and a u32 bitmap of
-// non-empty orders gives the smallest usable order with one ctz. free finds a block's order by
-// walking up the split bits from the smallest order, so it costs O(order of the block).
+// step) and never walk a whole list: free lists are intrusive and doubly linked, a u32 bitmap
+// of non-empty orders gives the smallest usable order with one ctz, and the search for a low
+// block to split looks at a bounded few (takeBlock). free finds a block's order by walking up
+// the split bits from the smallest order, so it costs O(order of the block).
 //
 // Layout. No header in blocks. Metadata is two bits per minimum block (layout.ts): a free-head
 // bitmap and one split bit per tree node, kept in a run of blocks inside the heap and moved to a
 // bigger run when the heap's span outgrows it. The control block (the "root") holds the list
-// heads, counters, region table and bitmap bases. Nothing here touches a global: every function
-// takes the root, so several heaps can live in one module and threads can share one.
+// heads and tails, counters, region table, bitmap bases and the slab lists. Nothing here touches
+// a global: every function takes the root, so several heaps can live in one module and threads
+// can share one.
 //
 // Deferred coalescing. A free whose order's free list is shorter than `deferLimit` pushes the
 // block without merging it; alloc then reuses it in O(1), which makes alloc/free pairs of one
@@ -25,9 +30,8 @@
 // gives the textbook buddy: every free merges at once, and no two free buddies ever coexist.
 //
 // What it does not do. No headers means no per-block canary: a write past a block's end is not
-// detected. Internal fragmentation is that of any buddy system: a request is rounded up to a
-// power of two (up to 50% waste, about 25% on average for uniform sizes). It is not thread-safe
-// by itself.
+// detected. A block is a power of two (up to 50% waste, about 25% on average for uniform sizes
+// above the size classes). It is not thread-safe by itself.
 //
 // Errors. Public functions validate their input first and return or record an ErrorCode before
 // changing anything. Internal functions (no `export`) assume valid input; in debug builds they
@@ -266,8 +270,8 @@ function releaseMeta(root: usize, a: usize, e: usize): void {
  *  (so it is aligned to size(from)), and returns it; 0 if there is none even after coalescing
  *  and, when `mayGrow`, growing. Counts nothing but splits.
  *  Which block: the first of the smallest order that has one (lists lean to low addresses, see
- *  pushFree). When that means splitting a block of LOW_SPLIT_LOG bytes or more, the lowest of
- *  the first LOW_SPLIT_TRIES blocks of each larger order is split instead: what gets split
+ *  pushFree). With FLAG_LOW_FIRST, when that means splitting a block of LOW_SPLIT_LOG bytes or
+ *  more, the lowest of the first LOW_SPLIT_TRIES blocks of each larger order is split instead: what gets split
  *  gathers at the bottom of memory, and the blocks above stay whole for large requests
  *  (address-ordered placement, bounded so alloc stays O(maxOrder)). */
 function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
@@ -283,7 +287,7 @@ function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
   }
   let j = <u32>ctz<u32>(mask);
   let p = getHead(root, j);
-  if (j > k && minLog + j >= LOW_SPLIT_LOG) {
+  if (j > k && minLog + j >= LOW_SPLIT_LOG && (getFlags(root) & FLAG_LOW_FIRST)) {
     let maxOrder = getMaxOrder(root);
     for (let i = j; i <= maxOrder; ++i) {
       let x = getHead(root, i);
@@ -688,6 +692,7 @@ function lowerMetadata(root: usize): bool {
   let maxOrder = getMaxOrder(root);
   let meta = getMetaPtr(root);
   let bytes = getMetaSize(root);
+  if (!bytes) return false; // a detached heap (a pool's): its metadata lies outside it
   let best = meta;
   let order: u32 = 0;
   for (let k = orderOf(bytes, minLog); k <= maxOrder; ++k) {

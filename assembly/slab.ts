@@ -1,4 +1,4 @@
-// Size classes: small requests take a slot in a slab, a 64 KiB buddy block cut into slots of
+// Size classes: small requests take a slot in a slab, an 8 KiB buddy block cut into slots of
 // one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter of a uniformly drawn
 // small request, and small blocks scattered through memory keep large buddies from merging
 // (the random and mixed workloads grew to twice their live bytes that way). Classes four per
@@ -8,8 +8,8 @@
 // Every misuse is still caught in O(1): a pointer into a slab is a slot start (its offset is a
 // multiple of the slot size) whose bit in the slab's bitmap is set, else NOT_BLOCK_START or
 // DOUBLE_FREE. A slab whose last slot is freed goes back to the buddy heap unless it is the
-// only slab of its class with a free slot (so that alloc/free pairs do not split and merge a
-// 64 KiB block each time); coalesce() gives those back too, before the heap grows.
+// only slab of its class with a free slot (so that alloc/free pairs do not split and merge an
+// 8 KiB block each time); coalesce() gives those back too, before the heap grows.
 
 import {
   ErrorCode, SLAB_LOG, SLAB_BYTES, SLAB_HEADER, classSize, getSlabHead, setSlabHead, getSlack,

@@ -40,7 +40,7 @@ function summarize(samples) {
 const POOL_BYTES = 512 * 2 ** 20;
 /** @thi.ng/malloc keeps its free list sorted by address, so each free is O(free blocks): these
  *  workloads run for it at 2% of the scale (the row says so), else they take hours. */
-const THING_SLOW = { churn: 0.02, fill: 0.02, random: 0.02 };
+const THING_SLOW = { churn: 0.02, fill: 0.02, random: 0.02, reallocmix: 0.02, trace: 0.02, powerlaw: 0.02 };
 
 export async function runSuite(env) {
   const { now, log = () => {}, scale = 1, runs = 5, seed = 0x2545f491, modes = ["wasm", "js"], only = null } = env;
