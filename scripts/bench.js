@@ -1,4 +1,4 @@
-// `npm start` / `npm run bench -- [--engine=node|chromium|jsc|wasi|all] [--scale=1] [--runs=5]
+// `npm start` / `npm run bench -- [--engine=node|chromium|firefox|jsc|wasi|all] [--scale=1] [--runs=5]
 //                                 [--only=pairs,churn,...] [--modes=wasm,js]`
 // Runs the side-by-side benchmark (scripts/bench/suite.js) in the chosen engines, prints a
 // table per engine with ratios to TLSF and to the best peer, and writes results/bench-<engine>.json
@@ -127,7 +127,7 @@ async function main() {
   console.log("building the benchmark modules...");
   const notes = await buildBench();
   for (const n of notes) console.log(n);
-  const engines = engine === "all" ? ["node", "chromium", "jsc", "wasi"] : [engine];
+  const engines = engine === "all" ? ["node", "chromium", "firefox", "jsc", "wasi"] : [engine];
   mkdirSync(out, { recursive: true });
   for (const e of engines) {
     const options = { scale, runs, only, modes, log: (l) => console.log(`[${e}] ${l}`) };

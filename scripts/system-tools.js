@@ -52,6 +52,11 @@ export const TOOLS = {
     use: "the browser harness of the benchmark, the viewer and Web Workers tests",
     probe: () => (existsSync(process.env.CHROMIUM ?? "/usr/bin/chromium") ? null : `${process.env.CHROMIUM ?? "/usr/bin/chromium"} is not installed`),
   },
+  firefox: {
+    packages: ["firefox-esr"],
+    use: "the Firefox harness of the benchmark, the viewer and Web Workers tests in Firefox",
+    probe: () => (existsSync(process.env.FIREFOX ?? "/usr/bin/firefox-esr") ? null : `${process.env.FIREFOX ?? "/usr/bin/firefox-esr"} is not installed`),
+  },
   jsc: {
     packages: ["libjavascriptcoregtk-4.0-bin"],
     use: "the JavaScriptCore harness of the benchmark",
@@ -74,15 +79,6 @@ export function missing(name) {
     cache.set(name, why && `${why}: ${tool.use} needs Debian's ${tool.packages.join(", ")} (apt-get install ${tool.packages.join(" ")}; .ci/run installs them)`);
   }
   return cache.get(name);
-}
-
-/** For node:test: a skip reason where the tool is missing outside CI; throws in CI (CI=true),
- *  where every tool must be there. `false` when the tool is usable. */
-export function skipUnless(name) {
-  const why = missing(name);
-  if (!why) return false;
-  if (process.env.CI) return false; // run the test: it must fail, and requireTool says why
-  return why;
 }
 
 /** Throws with the package names where the tool is missing (use inside a test). */

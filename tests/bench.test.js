@@ -30,7 +30,7 @@ function checkRows(result, modes, peers) {
 
 const wasmPeers = ["as-buddy", "tlsf", "bump", ...(notes.some((n) => n.startsWith("dlmalloc skipped")) ? [] : ["dlmalloc"])];
 
-test("dlmalloc builds wherever clang links for wasm32-wasi, and in CI", { skip: !process.env.CI && missing("wasi-libc") }, () => {
+test("dlmalloc builds wherever clang links for wasm32-wasi, and in CI", { skip: (!process.env.CI && missing("wasi-libc")) || false }, () => {
   requireTool("wasi-libc");
   assert.deepEqual(notes, []);
 });
@@ -48,8 +48,8 @@ test("Node: every workload on every peer, from wasm and from JavaScript", async 
   assert.ok(result.meta.commit && result.meta.cpu && result.meta.engine.version, "metadata");
 });
 
-for (const engine of ["chromium", "jsc", "wasi"]) {
-  test(`${engine}: every workload on every peer`, { skip: engine !== "wasi" && !process.env.CI && missing(engine) }, async (t) => {
+for (const engine of ["chromium", "firefox", "jsc", "wasi"]) {
+  test(`${engine}: every workload on every peer`, { skip: (engine !== "wasi" && !process.env.CI && missing(engine)) || false }, async (t) => {
     if (engine !== "wasi") requireTool(engine);
     const { run } = await import(`../scripts/bench/engine-${engine}.js`);
     let skipped = null;

@@ -52,22 +52,24 @@ export function prng(seed) {
   };
 }
 
-/** Runs `fn(page, url)` in headless Chromium against the repository served on loopback, with
- *  the page's uncaught errors collected in `errors` (checked empty at the end). Skips the test
- *  where Chromium is missing, except in CI, where it must run. */
-export async function inChromium(t, viewport, fn) {
+/** Runs `fn(page, url)` in a headless browser ("chromium" or "firefox", scripts/browser.js)
+ *  against the repository served on loopback, with the page's uncaught errors collected (checked
+ *  empty at the end). Skips the test where the browser is missing, except in CI, where it must
+ *  run (the failure names the Debian package). */
+export async function inBrowser(t, name, viewport, fn) {
   const { missing, requireTool } = await import("../scripts/system-tools.js");
-  if (missing("chromium") && !process.env.CI) {
-    t.skip(missing("chromium"));
+  if (missing(name) && !process.env.CI) {
+    t.skip(missing(name));
     return;
   }
-  requireTool("chromium");
-  const { serve, launchChromium } = await import("../scripts/bench/serve.js");
-  const { browser, reason } = await launchChromium();
-  if (!browser) throw new Error(`Chromium is installed but did not start: ${reason}`);
+  requireTool(name);
+  const { serve } = await import("../scripts/bench/serve.js");
+  const { launchBrowser } = await import("../scripts/browser.js");
+  const { browser, reason } = await launchBrowser(name);
+  if (!browser) throw new Error(`${name} is installed but did not start: ${reason}`);
   const server = await serve();
   try {
-    const page = await browser.newPage(viewport ? { viewport } : {});
+    const page = await browser.newPage(viewport ?? undefined);
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     await fn(page, server.url);

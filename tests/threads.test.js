@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { BuddyHeap, ErrorCode, defaultThreadsWasmUrl } from "../bindings/dist/index.js";
-import { inChromium } from "./support.js";
+import { inBrowser } from "./support.js";
+import { BROWSERS } from "../scripts/browser.js";
 
 const WORKER = fileURLToPath(new URL("./threads-worker.js", import.meta.url));
 const UNLOCKED = new URL("../build/test/as-buddy.threads-unlocked.wasm", import.meta.url);
@@ -98,17 +99,19 @@ test("per-instance caches keep every misuse check: double frees across instances
   assert.equal(a.stats().usedBytes, used0, "flushing gave every cached block and the caches back");
 });
 
-test("browser Web Workers share one heap the same way (headless Chromium)", async (t) => {
-  await inChromium(t, null, async (page, url) => {
-    await page.goto(`${url}/tests/browser/threads.html?ops=20000`);
-    await page.waitForFunction(() => window.result, null, { timeout: 60000 });
-    const r = await page.evaluate(() => window.result);
-    assert.equal(r.error, undefined, r.error);
-    assert.ok(r.isolated, "the page is cross-origin isolated (SharedArrayBuffer available)");
-    for (const w of r.results) assert.deepEqual(w.errors, [], `worker ${w.id}`);
-    assert.ok(r.results.every((w) => w.allocs > 5000), "both workers allocated");
-    assert.equal(r.check, "ok");
-    assert.equal(r.allocs - r.frees, 1, "every block came back but the statistics record");
-    assert.equal(r.usedBytes, 256);
+for (const name of BROWSERS) {
+  test(`browser Web Workers share one heap the same way (headless ${name})`, async (t) => {
+    await inBrowser(t, name, null, async (page, url) => {
+      await page.goto(`${url}/tests/browser/threads.html?ops=20000`);
+      await page.waitForFunction(() => window.result, null, { timeout: 60000 });
+      const r = await page.evaluate(() => window.result);
+      assert.equal(r.error, undefined, r.error);
+      assert.ok(r.isolated, "the page is cross-origin isolated (SharedArrayBuffer available)");
+      for (const w of r.results) assert.deepEqual(w.errors, [], `worker ${w.id}`);
+      assert.ok(r.results.every((w) => w.allocs > 5000), "both workers allocated");
+      assert.equal(r.check, "ok");
+      assert.equal(r.allocs - r.frees, 1, "every block came back but the statistics record");
+      assert.equal(r.usedBytes, 256);
+    });
   });
-});
+}

@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { BuddyHeap, BuddyPool, renderSvg, defaultWasmUrl } from "../bindings/dist/index.js";
-import { prng, inChromium } from "./support.js";
+import { prng, inBrowser } from "./support.js";
+import { BROWSERS } from "../scripts/browser.js";
 
 const wasm = new WebAssembly.Module(readFileSync(defaultWasmUrl));
 mkdirSync("build/test", { recursive: true });
@@ -87,8 +88,8 @@ test("snapshot() of random pools agrees with stats() and check()", () => {
   }
 });
 
-test("the viewer page draws the heap and a pool live, with the module's own figures", async (t) => {
-  await inChromium(t, { width: 1200, height: 1100 }, async (page, url) => {
+for (const name of BROWSERS) test(`the viewer page draws the heap and a pool live, with the module's own figures (${name})`, async (t) => {
+  await inBrowser(t, name, { width: 1200, height: 1100 }, async (page, url) => {
     await page.goto(`${url}/scripts/viewer/index.html`);
     await page.waitForFunction(() => document.body.dataset.ready === "yes");
     const figures = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll("[data-figure]")].map((d) => [d.dataset.figure, Number(d.dataset.value)])));
@@ -111,13 +112,13 @@ test("the viewer page draws the heap and a pool live, with the module's own figu
       assert.ok(shown.usedBytes > 0 && shown.blocks > 10, `${target}: the scenario ran`);
       const { minBlock, maxOrder } = await page.evaluate(() => { const s = window.viewer.current().snapshot(); return { minBlock: s.minBlock, maxOrder: s.maxOrder }; });
       assert.equal(shown.fragmentation, shown.freeBytes ? 1 - shown.largestFree / Math.min(shown.freeBytes, minBlock * 2 ** maxOrder) : 0);
-      const rects = await page.locator("#map svg rect").count();
+      const rects = await page.count("#map svg rect");
       assert.ok(rects > 20, `${target}: the map is drawn (${rects} rects)`);
       const check = await page.evaluate(() => { try { window.viewer.current().check(); return "ok"; } catch (e) { return String(e); } });
       assert.equal(check, "ok");
-      const png = await page.screenshot({ path: `build/test/viewer-${target}.png`, fullPage: true });
+      const png = await page.screenshot({ path: `build/test/viewer-${name}-${target}.png`, fullPage: true });
       assert.equal(png.subarray(1, 4).toString(), "PNG");
-      t.diagnostic(`${target}/${scenario}: ${shown.steps} steps, ${shown.blocks} blocks, fragmentation ${(100 * shown.fragmentation).toFixed(1)}%: build/test/viewer-${target}.png`);
+      t.diagnostic(`${name} ${target}/${scenario}: ${shown.steps} steps, ${shown.blocks} blocks, fragmentation ${(100 * shown.fragmentation).toFixed(1)}%: build/test/viewer-${name}-${target}.png`);
     }
   });
 });

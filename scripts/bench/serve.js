@@ -1,20 +1,25 @@
 // A static file server for the browser benchmark and browser tests: serves the repository on
 // 127.0.0.1 (an ephemeral port), with the headers that give pages cross-origin isolation
-// (finer performance.now()) and the wasm MIME type. Only files under the repository root.
+// (finer performance.now(), SharedArrayBuffer) and the wasm MIME type, and an import map for
+// the pages that ask for one. Only files under the repository root. Browsers: scripts/browser.js.
 import http from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json", ".svg": "image/svg+xml", ".css": "text/css" };
 
-export async function serve(root = process.cwd(), port = 0) {
+export async function serve(root = process.cwd(), port = 0, { importMap: map = null } = {}) {
   const base = path.resolve(root);
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     const file = path.resolve(base, `.${decodeURIComponent(url.pathname)}`);
     if (!file.startsWith(base + path.sep)) { res.writeHead(403).end(); return; }
     try {
-      const body = await readFile(file);
+      let body = await readFile(file);
+      // An import map, where a page marks its place (scripts/bench/page.html).
+      if (map && file.endsWith(".html")) {
+        body = body.toString("utf8").replace("<!-- The import map", `<script type="importmap">${JSON.stringify(map)}</script>\n<!-- The import map`);
+      }
       res.writeHead(200, {
         "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
         "cross-origin-opener-policy": "same-origin",
@@ -44,20 +49,4 @@ export async function importMap(root = process.cwd()) {
     }
   }
   return { imports };
-}
-
-/** Launches Debian's Chromium through playwright-core with the flags this machine needs, or
- *  returns the reason it cannot. */
-export async function launchChromium() {
-  const { missing } = await import("../system-tools.js");
-  if (missing("chromium")) return { reason: missing("chromium") };
-  const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-  let chromium;
-  try { ({ chromium } = await import("playwright-core")); } catch { return { reason: "playwright-core is not installed" }; }
-  const browser = await chromium.launch({
-    executablePath, headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--js-flags=--expose-gc"],
-  });
-  return { browser };
 }
