@@ -21,7 +21,7 @@ import { firstSlot } from "./slab";
  *  geometry, that its bitmap counts `live` slots below `fresh`, and that its free list holds
  *  exactly the other slots below `fresh`, each a slot start whose bit is clear. Returns the
  *  bytes of the slab no live slot holds, or -1. */
-function checkSlab(s: usize): i64 {
+function checkSlab(s: usize, flags: u32): i64 {
   let c = slabClass(s);
   if (c >= SLAB_CLASSES) return -1;
   let size = classSize(c);
@@ -29,7 +29,7 @@ function checkSlab(s: usize): i64 {
   let slots = slabSlots(s);
   let fresh = slabFresh(s);
   let live = slabLive(s);
-  if (first != firstSlot(c) || <usize>slots != (SLAB_BYTES - first) / size || fresh > slots || live > fresh) return -1;
+  if (first != firstSlot(c, flags) || <usize>slots != (SLAB_BYTES - first) / size || fresh > slots || live > fresh) return -1;
   let bits = slabBits(s);
   let set: u32 = 0;
   for (let i: u32 = 0; i < slots; ++i) {
@@ -178,7 +178,7 @@ export function check(root: usize): u32 {
     } else if (where == 1) {
       allocatedIn += e - s;
       if (slabs && e - s == SLAB_BYTES && testBit(getSlabBase(root), s >> SLAB_LOG)) {
-        let slack = checkSlab(s);
+        let slack = checkSlab(s, getFlags(root));
         if (slack < 0) return fail(root, CheckFailure.SLABS);
         slackSeen += <usize>slack;
         ++slabsSeen;

@@ -49,7 +49,7 @@ import {
   setNext, getPrev, setPrev, testBit, setBit, clearBit, bitmapBytes, metadataBytes, biasedBase,
   orderOf, STATS_SIZE, setStat, setStat64, setStatFree, FLAG_SLABS, DEFAULT_FEATURES, SLAB_LOG,
   SLAB_MAX, SLAB_CLASSES, classOf, classSize, getSlabBase, setSlabBase, getSlabHead, getSlack,
-  slabClass, slabLive, ST_SLACK, getDirty, setDirty,
+  slabClass, slabLive, ST_SLACK, getDirty, setDirty, FLAG_RT_SLOTS,
 } from "./layout";
 import { makeSlab, takeSlot, checkSlot, freeSlot, slabOf, isSlab, emptySlab } from "./slab";
 
@@ -327,10 +327,12 @@ export const SLOT: i32 = 0x100;
 
 /** Whether alloc(size, align) takes a slot: on a heap with slabs, for a request (raised to the
  *  minimum block) of up to SLAB_MAX bytes whose slot's alignment (16, or its size for a power
- *  of two) meets `align`. */
+ *  of two; 4 in a runtime heap) meets `align`. */
 // @ts-ignore: decorator
 @inline function slotFits(root: usize, size: usize, align: usize): bool {
-  if (!(getFlags(root) & FLAG_SLABS) || size > SLAB_MAX || sizeOf(0, getMinLog(root)) > SLAB_MAX) return false;
+  let flags = getFlags(root);
+  if (!(flags & FLAG_SLABS) || size > SLAB_MAX || sizeOf(0, getMinLog(root)) > SLAB_MAX) return false;
+  if (flags & FLAG_RT_SLOTS) return align <= 4;
   if (align <= 16) return true;
   let cs = classSize(slotClass(root, size));
   return !(cs & (cs - 1)) && align <= cs;
@@ -414,6 +416,12 @@ export function allocUnchecked(root: usize, size: usize): usize {
     bumpCounter(root, Counter.ALLOCS);
   }
   return p;
+}
+
+/** Whether p lies in a slab of this heap (a slot, or a slab's header): the runtime tells its
+ *  slots (4-byte prefix) from its blocks (16-byte prefix) by this. Reads only metadata. */
+export function inSlab(root: usize, p: usize): bool {
+  return (getFlags(root) & FLAG_SLABS) != 0 && p >= getSpanLo(root) && p < getSpanHi(root) && isSlab(root, slabOf(p));
 }
 
 /** What usableSize reports for a new allocation of `size` (1..largest) aligned to `align`: a
@@ -985,7 +993,7 @@ export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growP
   // Check that the first metadata run fits before writing anything.
   // Slabs need a slab to be a block of the heap and to hold a few units.
   if (minLog + maxOrder < SLAB_LOG || minLog + 4 > SLAB_LOG) features &= ~FLAG_SLABS;
-  let flags = (growPages ? FLAG_GROWABLE : 0) | (features & (FLAG_LOW_FIRST | FLAG_SLABS));
+  let flags = (growPages ? FLAG_GROWABLE : 0) | (features & (FLAG_LOW_FIRST | FLAG_SLABS | FLAG_RT_SLOTS));
   let cap = b;
   if (flags) {
     cap = b + ((b - a) >> 2);

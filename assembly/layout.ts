@@ -175,6 +175,12 @@ export enum Counter {
  *  class in a slab, a SLAB_BYTES block of slots of one size; the slab bitmap marks slabs. */
 // @ts-ignore: decorator
 @inline export const FLAG_SLABS: u32 = 8;
+/** flags bit: a runtime heap's slots (assembly/runtime/mm.ts): they start 12 bytes past a
+ *  16-byte boundary, so that the runtime's pointer, 4 bytes in, is 16-aligned with the usable
+ *  size just before it: a GC object in a slot pays 4 bytes, as under TLSF, not 16. Such slots
+ *  are aligned to 4 only. */
+// @ts-ignore: decorator
+@inline export const FLAG_RT_SLOTS: u32 = 16;
 /** What init gives a heap unless asked for the textbook buddy (power-of-two blocks only, LIFO
  *  lists) or, in the threads build, whose per-instance caches hold whole blocks, no slabs. */
 // @ts-ignore: decorator
@@ -420,7 +426,8 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 //  32 bits      one bit per slot, set iff the slot is in use, up to `first`
 // ╘════════════════════════════════════════════════╛
 // Slot i is at slab + first + i * size. A power-of-two class's slots are aligned to their size
-// (first is rounded up to it), every other class's to 16.
+// (first is rounded up to it), every other class's to 16; in a runtime heap (FLAG_RT_SLOTS)
+// every slot is at 12 mod 16 (first is 16-aligned plus 12).
 
 /** Slabs are 8 KiB. Measured against 64 and 16 KiB: a slab per class in use is the least a heap
  *  holds, 24 classes of 64 KiB slabs took 1.5 MiB in a 2.5 MiB heap (powerlaw: 34% against
@@ -500,19 +507,28 @@ export function setSlabHeader(s: usize, c: u32, slots: u32, first: usize): void 
 //
 // AssemblyScript's GC and standard library need, for every block the runtime hands out, a
 // 16-byte aligned pointer with the usable size ("mmInfo", low 2 bits flags, 0 here) in the u32
-// just before it. A buddy block starts 16-aligned, so the runtime gives out block + 16:
+// just before it. A runtime heap's slots start at 12 mod 16 (FLAG_RT_SLOTS), so a slot gives
+// out slot + 4; a buddy block starts 16-aligned, so it gives out block + 16:
 //
-// ╒═══════════ Runtime block (order k, size(k) >= 32 bytes) ═══════════╕
+// ╒═══════════ Runtime slot (a request up to SLAB_MAX - 4 bytes) ═══════════╕
+//    0  mmInfo  u32 = class size - 4, the usable size          (at 12 mod 16)
+//    4  ptr ─►  payload (for a GC object: gcInfo, gcInfo2, rtId, rtSize, then data)
+// ╘═══════════════════════════════════════════════════════════════════════════╛
+// ╒═══════════ Runtime block (larger requests) ═══════════╕
 //    0  unused (12 bytes)
 //   12  mmInfo  u32 = size(k) - 16, the usable size
-//   16  ptr ─►  payload (for a GC object: gcInfo, gcInfo2, rtId, rtSize, then data)
-// ╘═════════════════════════════════════════════════════════════════════╛
+//   16  ptr ─►  payload
+// ╘═══════════════════════════════════════════════════════╛
 
 /** Bytes between a runtime block's start and the pointer handed out. */
 // @ts-ignore: decorator
 @inline export const RT_HEADER: usize = 16;
+/** Bytes between a runtime slot's start and the pointer handed out. */
 // @ts-ignore: decorator
-@inline export function setRtUsable(block: usize, v: usize): void { store<u32>(block, v, 12); }
+@inline export const RT_SLOT_HEADER: usize = 4;
+/** Stores the usable size at ptr - 4, for a slot or a block alike. */
+// @ts-ignore: decorator
+@inline export function setRtUsable(ptr: usize, v: usize): void { store<u32>(ptr - 4, v); }
 
 // ── Shared heaps (threads build) ─────────────────────────────────────────────────────────────
 //

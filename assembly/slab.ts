@@ -16,14 +16,16 @@ import {
   setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabFree,
   setSlabFree, slabFresh, setSlabFresh, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
   slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, testBit, setBit, clearBit,
-  SLAB_CLASSES,
+  SLAB_CLASSES, FLAG_RT_SLOTS, getFlags,
 } from "./layout";
 
 /** Offset of slot 0 in a slab of class c: past the header and the bitmap, aligned to the slot
- *  size for a power of two (so those slots are naturally aligned), else to 16. */
-export function firstSlot(c: u32): usize {
+ *  size for a power of two (so those slots are naturally aligned), else to 16; for a runtime
+ *  heap 16-aligned plus 12 (layout.ts, FLAG_RT_SLOTS). */
+export function firstSlot(c: u32, flags: u32): usize {
   let size = classSize(c);
   let bits = ((SLAB_BYTES / size + 31) >> 5) << 2;
+  if (flags & FLAG_RT_SLOTS) return ((SLAB_HEADER + bits + 15) & ~15) + 12;
   let align: usize = (size & (size - 1)) ? 16 : size;
   return (SLAB_HEADER + bits + align - 1) & ~(align - 1);
 }
@@ -59,7 +61,7 @@ function pushPartial(root: usize, s: usize): void {
 
 /** Makes the block s (SLAB_BYTES, just allocated) a slab of class c with a free slot. */
 export function makeSlab(root: usize, s: usize, c: u32): void {
-  let first = firstSlot(c);
+  let first = firstSlot(c, getFlags(root));
   setSlabHeader(s, c, <u32>((SLAB_BYTES - first) / classSize(c)), first);
   setBit(getSlabBase(root), s >> SLAB_LOG);
   setSlack(root, getSlack(root) + SLAB_BYTES);

@@ -11,7 +11,10 @@
 import { BLOCK_MAXSIZE } from "rt/common";
 import { E_ALLOCATION_TOO_LARGE } from "util/error";
 import * as core from "../heap";
-import { RT_HEADER, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, orderOf, setRtUsable } from "../layout";
+import {
+  RT_HEADER, RT_SLOT_HEADER, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, SLAB_MAX,
+  DEFAULT_FEATURES, FLAG_RT_SLOTS, setRtUsable,
+} from "../layout";
 
 /** Set while the out-of-memory error is being thrown: the Error object itself needs memory. */
 let failing = false;
@@ -28,24 +31,31 @@ function fail(message: string): void {
  *  module (a program may import it by another path) finds the one heap. */
 let cachedRoot: usize = 0;
 
-/** The runtime's heap, set up on first use over [__heap_base, top of memory). */
+/** The runtime's heap, set up on first use over [__heap_base, top of memory): size classes
+ *  with the runtime's slot placement (layout.ts, "Runtime blocks"). */
 export function heapRoot(): usize {
   if (cachedRoot) return cachedRoot;
   let root = core.rootOf(__heap_base);
   if (!core.isHeap(root)) {
     if (core.memoryTop() < __heap_base + 4096 && memory.grow(1) < 0) fail("as-buddy: out of memory");
     let code = core.init(__heap_base, core.memoryTop() - __heap_base, DEFAULT_MIN_LOG,
-      MAX_SIZE_LOG - DEFAULT_MIN_LOG, MAX_PAGES, DEFAULT_DEFER);
+      MAX_SIZE_LOG - DEFAULT_MIN_LOG, MAX_PAGES, DEFAULT_DEFER, DEFAULT_FEATURES | FLAG_RT_SLOTS);
     if (code) fail("as-buddy: cannot set up the heap above __heap_base");
   }
   return cachedRoot = root;
 }
 
-/** The usable bytes behind a runtime pointer for a request of `size` payload bytes: what the
- *  heap gives a request of size + RT_HEADER (a slot's class size, or a block's power of two). */
+/** The prefix a request of `size` payload bytes gets: a slot's 4 bytes when size + 4 fits a
+ *  slot, else a block's 16. */
 // @ts-ignore: decorator
-@inline function usableFor(root: usize, size: usize): usize {
-  return core.extentFor(root, size + RT_HEADER) - RT_HEADER;
+@inline function prefixFor(size: usize): usize {
+  return size + RT_SLOT_HEADER <= SLAB_MAX ? RT_SLOT_HEADER : RT_HEADER;
+}
+
+/** The prefix of the live runtime pointer ptr: 4 inside a slab, else 16. */
+// @ts-ignore: decorator
+@inline function prefixOf(root: usize, ptr: usize): usize {
+  return core.inSlab(root, ptr) ? RT_SLOT_HEADER : RT_HEADER;
 }
 
 /** __alloc: a 16-aligned pointer with its usable size at ptr - 4. Aborts when out of memory,
@@ -53,33 +63,47 @@ export function heapRoot(): usize {
 export function mmAlloc(size: usize, zeroAll: bool): usize {
   if (size > BLOCK_MAXSIZE) throw new Error(E_ALLOCATION_TOO_LARGE);
   let root = heapRoot();
-  let block = core.allocUnchecked(root, size + RT_HEADER);
+  let pre = prefixFor(size);
+  let block = core.allocUnchecked(root, size + pre);
   if (!block) fail("as-buddy: out of memory");
-  let usable = usableFor(root, size);
-  setRtUsable(block, usable);
-  let ptr = block + RT_HEADER;
+  let ptr = block + pre;
+  let usable = core.extentFor(root, size + pre) - pre;
+  setRtUsable(ptr, usable);
   if (zeroAll) memory.fill(ptr, 0, usable);
   else memory.fill(ptr + size, 0, usable - size);
   return ptr;
 }
 
-/** __realloc: in place when the buddy allows (so __renew keeps its fast path), else moved. */
+/** __realloc: in place when the slot's class or the buddy allows (so __renew keeps its fast
+ *  path), else moved; between a slot and a block always moved, by alloc, copy and free. */
 export function mmRealloc(ptr: usize, size: usize): usize {
   if (size > BLOCK_MAXSIZE) throw new Error(E_ALLOCATION_TOO_LARGE);
   let root = heapRoot();
-  let old = core.usableSize(root, ptr - RT_HEADER);
-  if (!old) fail("as-buddy: realloc of a pointer that is not a live block");
-  let block = core.realloc(root, ptr - RT_HEADER, size + RT_HEADER);
+  let pre = prefixOf(root, ptr);
+  let whole = core.usableSize(root, ptr - pre);
+  if (!whole) fail("as-buddy: realloc of a pointer that is not a live block");
+  let old = whole - pre;
+  let next = prefixFor(size);
+  if (next != pre) {
+    let moved = mmAlloc(size, false);
+    memory.copy(moved, ptr, size < old ? size : old);
+    if (size > old) memory.fill(moved + old, 0, size - old);
+    core.free(root, ptr - pre);
+    return moved;
+  }
+  let block = core.realloc(root, ptr - pre, size + pre);
   if (!block) fail("as-buddy: out of memory");
-  let usable = usableFor(root, size);
-  setRtUsable(block, usable);
-  let from = size < old - RT_HEADER ? size : old - RT_HEADER;
-  memory.fill(block + RT_HEADER + from, 0, usable - from);
-  return block + RT_HEADER;
+  let usable = core.extentFor(root, size + pre) - pre;
+  let to = block + pre;
+  setRtUsable(to, usable);
+  let from = size < old ? size : old;
+  memory.fill(to + from, 0, usable - from);
+  return to;
 }
 
 /** __free: a pointer that is not a live block is rejected (counted in the heap's
  *  rejectedFrees, error in lastError) and the heap is not touched. */
 export function mmFree(ptr: usize): void {
-  core.free(heapRoot(), ptr - RT_HEADER);
+  let root = heapRoot();
+  core.free(root, ptr - prefixOf(root, ptr));
 }
