@@ -10,7 +10,7 @@ export const MAX_ORDER = 16; // largest block 1 MiB
 export const MAX_BLOCK = MIN_BLOCK << MAX_ORDER;
 export const GROW_PAGES = 24; // the heap may grow memory to 1.5 MiB
 export const MEMORY_PAGES_CAP = 40; // regions added by hand stop here
-const CB_SIZE = 896;
+import { CB_SIZE } from "../bindings/dist/layout.js";
 
 const wasm = new WebAssembly.Module(readFileSync(defaultWasmUrl));
 

@@ -10,6 +10,7 @@ export const BUILDS = {
 };
 
 export { ErrorCode } from "../bindings/dist/index.js";
+import { decodeStats, STATS } from "../bindings/dist/layout.js";
 
 const modules = new Map();
 /** A fresh instance of a build (compiled once per file). */
@@ -19,19 +20,12 @@ export function load(build = "release") {
   return new WebAssembly.Instance(mod, {}).exports;
 }
 
-/** The statistics record of README "Statistics", decoded. */
+/** The statistics record of README "Statistics", decoded (freeBlocks of every order 0..31). */
 export function stats(e) {
-  const at = e.buddy_stats() >>> 0;
-  const u32 = new Uint32Array(e.memory.buffer, at, 60);
-  const u64 = new BigUint64Array(e.memory.buffer, at + 32, 8);
-  const n = (i) => Number(u64[i]);
-  return {
-    totalBytes: u32[0], usedBytes: u32[1], freeBytes: u32[2], metaBytes: u32[3],
-    largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7], slackBytes: u32[56],
-    allocs: n(0), frees: n(1), splits: n(2), merges: n(3), failedAllocs: n(4),
-    rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
-    freeBlocks: Array.from(u32.subarray(24, 24 + 32)),
-  };
+  const s = decodeStats(e.memory.buffer, e.buddy_stats() >>> 0);
+  const first = STATS.freeBlocks >> 2;
+  s.freeBlocks = Array.from(new Uint32Array(e.memory.buffer, (e.buddy_stats() >>> 0), STATS.size >> 2).subarray(first, first + 32));
+  return s;
 }
 
 /** The part of the statistics a rejected call must not change (failure counters excluded). */

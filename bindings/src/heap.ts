@@ -5,6 +5,7 @@ import { instantiate } from "../../build/as-buddy.js";
 import { BuddyError, CheckFailure, ErrorCode } from "./errors.js";
 import { walk, type Snapshot } from "./snapshot.js";
 import { checkOptions, describe, isPlainObject, requireNumber } from "./args.js";
+import { decodeStats } from "./layout.js";
 
 /** The exports of the as-buddy module that the class uses. */
 export interface BuddyExports {
@@ -431,17 +432,7 @@ export class BuddyHeap {
   }
 
   stats(): HeapStats {
-    const at = this.exports.buddy_stats() >>> 0;
-    const u32 = new Uint32Array(this.memory.buffer, at, 60);
-    const u64 = new BigUint64Array(this.memory.buffer, at + 32, 8);
-    const n = (i: number) => Number(u64[i]);
-    return {
-      totalBytes: u32[0], usedBytes: u32[1], freeBytes: u32[2], metaBytes: u32[3],
-      largestFree: u32[4], minBlock: u32[5], maxOrder: u32[6], regionCount: u32[7], slackBytes: u32[56],
-      allocs: n(0), frees: n(1), splits: n(2), merges: n(3), failedAllocs: n(4),
-      rejectedFrees: n(5), grows: n(6), inPlaceReallocs: n(7),
-      freeBlocks: Array.from(u32.subarray(24, 24 + u32[6] + 1)),
-    };
+    return decodeStats(this.memory.buffer, this.exports.buddy_stats() >>> 0);
   }
 
   /** Threads build: gives this instance's cache of small blocks back to the heap (README, "One

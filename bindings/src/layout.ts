@@ -1,0 +1,33 @@
+// The records that cross from the module into JavaScript, as assembly/layout.ts lays them out
+// (its "Control block" and "Statistics record" diagrams). This is the one JavaScript copy:
+// the bindings and the tests read them through it, and tests/layout.test.js holds it equal to
+// assembly/layout.ts.
+
+/** Bytes of a heap's control block (a heap's first region starts after it). */
+export const CB_SIZE = 896;
+
+/** The statistics record buddy_stats() points at. */
+export const STATS = {
+  size: 240,
+  /** u32 fields by index (byte offset / 4). */
+  u32: { totalBytes: 0, usedBytes: 1, freeBytes: 2, metaBytes: 3, largestFree: 4, minBlock: 5, maxOrder: 6, regionCount: 7, slackBytes: 56 },
+  /** Byte offset of the u64 counters, in this order (assembly/layout.ts, enum Counter). */
+  counters: 32,
+  counterNames: ["allocs", "frees", "splits", "merges", "failedAllocs", "rejectedFrees", "grows", "inPlaceReallocs"],
+  /** Byte offset of the u32 free-block counts, one per order 0..31. */
+  freeBlocks: 96,
+} as const;
+
+/** The statistics record at `at` in `buffer`, decoded; freeBlocks for orders 0..maxOrder. */
+export function decodeStats(buffer: ArrayBufferLike, at: number) {
+  const u32 = new Uint32Array(buffer, at, STATS.size >> 2);
+  const u64 = new BigUint64Array(buffer, at + STATS.counters, STATS.counterNames.length);
+  const out: Record<string, number | number[]> = {};
+  for (const [name, i] of Object.entries(STATS.u32)) out[name] = u32[i];
+  STATS.counterNames.forEach((name, i) => { out[name] = Number(u64[i]); });
+  const first = STATS.freeBlocks >> 2;
+  out.freeBlocks = Array.from(u32.subarray(first, first + u32[STATS.u32.maxOrder] + 1));
+  return out as {
+    [K in keyof typeof STATS.u32 | (typeof STATS.counterNames)[number]]: number;
+  } & { freeBlocks: number[] };
+}

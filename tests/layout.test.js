@@ -1,0 +1,45 @@
+// The JavaScript copy of the records that cross the boundary (bindings/src/layout.ts) must say
+// what assembly/layout.ts says: read from its source, and from the module at run time.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { CB_SIZE, STATS, decodeStats } from "../bindings/dist/layout.js";
+import { load } from "./support.js";
+
+const source = readFileSync(new URL("../assembly/layout.ts", import.meta.url), "utf8");
+const constant = (name) => {
+  const m = new RegExp(`const ${name}: \\w+ = (\\d+);`).exec(source);
+  assert.ok(m, `assembly/layout.ts defines ${name}`);
+  return Number(m[1]);
+};
+
+test("CB_SIZE and the statistics record's offsets equal assembly/layout.ts's", () => {
+  assert.equal(CB_SIZE, constant("CB_SIZE"));
+  assert.equal(STATS.size, constant("STATS_SIZE"));
+  assert.equal(STATS.u32.slackBytes, constant("ST_SLACK"));
+  assert.equal(STATS.counters, constant("ST_COUNTERS"));
+  assert.equal(STATS.freeBlocks, constant("ST_FREE_BLOCKS"));
+  const counters = /export enum Counter \{([^}]*)\}/.exec(source)[1].match(/[A-Z_]+ = \d+/g).map((x) => x.split(" = "));
+  assert.deepEqual(counters.map(([, v]) => Number(v)), counters.map((_, i) => i), "Counter is 0, 1, 2, ...");
+  const camel = (n) => n.toLowerCase().replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  assert.deepEqual(STATS.counterNames, counters.map(([n]) => camel(n)));
+  // The u32 fields in the diagram's order: "0 totalBytes 4 usedBytes ... 28 regionCount".
+  const diagram = /Statistics \(STATS_SIZE[\s\S]*?╘/.exec(source)[0];
+  for (const [name, index] of Object.entries(STATS.u32)) {
+    assert.match(diagram, new RegExp(`\\b${index * 4} ${name}\\b`), `${name} at byte ${index * 4}`);
+  }
+});
+
+test("the record the module writes decodes to consistent figures", () => {
+  const e = load("release");
+  const ptrs = [16, 100, 3000, 70000].map((n) => e.malloc(n) >>> 0);
+  e.free(ptrs[1]);
+  const s = decodeStats(e.memory.buffer, e.buddy_stats() >>> 0);
+  assert.equal(s.allocs, 4);
+  assert.equal(s.frees, 1);
+  assert.equal(s.usedBytes, 16 + 4096 + 131072, "a 16-byte slot, a 4 KiB and a 128 KiB block");
+  assert.equal(s.totalBytes, s.usedBytes + s.freeBytes + s.metaBytes + s.slackBytes);
+  assert.equal(s.minBlock, 16);
+  assert.equal(s.freeBlocks.length, s.maxOrder + 1);
+  assert.equal(s.freeBlocks.reduce((n, c, k) => n + c * 16 * 2 ** k, 0), s.freeBytes);
+});
