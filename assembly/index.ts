@@ -12,6 +12,8 @@ import {
   DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER as AUTO_ORDER_U32, DEFAULT_FEATURES, STATS_SIZE, ST_SLACK, COUNTER_COUNT, Counter,
   getLastError, setLastError, getCheckDetail, getMinLog, getMaxOrder, getStat, getStat64,
   getStatFree, POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, PoolCounter, getPoolStat64, getPoolStat32,
+  PS_TOTAL, PS_USED, PS_FREE, PS_LARGEST, PS_MIN_BUDDY, PS_MAX_BUDDY, PS_MAX_ORDER, PS_META, PS_SPLITS,
+  PS_MERGES, PS_LIST_BYTES,
   poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolMinLog, poolMaxOrder,
 } from "./layout";
 
@@ -263,14 +265,14 @@ export class BuddyPool {
     if (!this.live) return out;
     let s = poolScratch;
     pools.poolStatsInto(this.pointer, s);
-    out.totalBytes = getPoolStat64(s, 0);
-    out.usedBytes = getPoolStat64(s, 8);
-    out.freeBytes = getPoolStat64(s, 16);
-    out.largestFree = getPoolStat64(s, 24);
-    out.minBuddy = getPoolStat64(s, 32);
-    out.maxBuddy = getPoolStat64(s, 40);
-    out.maxOrder = getPoolStat32(s, 48);
-    out.metaBytes = getPoolStat32(s, 52);
+    out.totalBytes = getPoolStat64(s, PS_TOTAL);
+    out.usedBytes = getPoolStat64(s, PS_USED);
+    out.freeBytes = getPoolStat64(s, PS_FREE);
+    out.largestFree = getPoolStat64(s, PS_LARGEST);
+    out.minBuddy = getPoolStat64(s, PS_MIN_BUDDY);
+    out.maxBuddy = getPoolStat64(s, PS_MAX_BUDDY);
+    out.maxOrder = getPoolStat32(s, PS_MAX_ORDER);
+    out.metaBytes = getPoolStat32(s, PS_META);
     out.allocs = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.ALLOCS << 3));
     out.frees = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.FREES << 3));
     out.outOfMemory = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.OUT_OF_MEMORY << 3));
@@ -279,10 +281,10 @@ export class BuddyPool {
     out.oversizeAllocs = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.OVERSIZE << 3));
     out.undersizeAllocs = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.UNDERSIZE << 3));
     out.staleHandles = getPoolStat64(s, PS_COUNTERS + (<usize>PoolCounter.STALE_HANDLES << 3));
-    out.splits = getPoolStat64(s, 120);
-    out.merges = getPoolStat64(s, 128);
+    out.splits = getPoolStat64(s, PS_SPLITS);
+    out.merges = getPoolStat64(s, PS_MERGES);
     for (let k: u32 = 0; k < 32; ++k) {
-      let at = PS_LISTS + (<usize>k << 5);
+      let at = PS_LISTS + <usize>k * PS_LIST_BYTES;
       unchecked(out.enqueues[k] = getPoolStat64(s, at));
       unchecked(out.dequeues[k] = getPoolStat64(s, at + 8));
       unchecked(out.removes[k] = getPoolStat64(s, at + 16));

@@ -784,6 +784,29 @@ export function setPoolHeader(
 // @ts-ignore: decorator
 @inline export function getPoolStat32(out: usize, offset: usize): u32 { return load<u32>(out + offset); }
 // @ts-ignore: decorator
+@inline export const PS_TOTAL: usize = 0;
+// @ts-ignore: decorator
+@inline export const PS_USED: usize = 8;
+// @ts-ignore: decorator
+@inline export const PS_FREE: usize = 16;
+// @ts-ignore: decorator
+@inline export const PS_LARGEST: usize = 24;
+// @ts-ignore: decorator
+@inline export const PS_MIN_BUDDY: usize = 32;
+// @ts-ignore: decorator
+@inline export const PS_MAX_BUDDY: usize = 40;
+// @ts-ignore: decorator
+@inline export const PS_MAX_ORDER: usize = 48;
+// @ts-ignore: decorator
+@inline export const PS_META: usize = 52;
+// @ts-ignore: decorator
 @inline export const PS_COUNTERS: usize = 56;
 // @ts-ignore: decorator
+@inline export const PS_SPLITS: usize = 120;
+// @ts-ignore: decorator
+@inline export const PS_MERGES: usize = 128;
+// @ts-ignore: decorator
 @inline export const PS_LISTS: usize = 136;
+/** Bytes per free list in the pool statistics record: enqueues, dequeues, removes, size. */
+// @ts-ignore: decorator
+@inline export const PS_LIST_BYTES: usize = 32;

@@ -42,7 +42,8 @@ import {
   metadataBytes, poolMagic, setPoolMagic, poolMinLog, poolUnits, poolMaxOrder, poolShadow,
   poolHeap, poolMetaBytes, poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolTree,
   setPoolHeader, poolCounter, bumpPoolCounter, listStat, setListStat, bumpListStat, shadowGen, setShadowGen,
-  POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, setPoolStat64, setPoolStat32,
+  POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, setPoolStat64, setPoolStat32, PS_TOTAL, PS_USED, PS_FREE,
+  PS_LARGEST, PS_MIN_BUDDY, PS_MAX_BUDDY, PS_MAX_ORDER, PS_META, PS_SPLITS, PS_MERGES, PS_LIST_BYTES,
 } from "./layout";
 
 /** Addresses and sizes go up to 2^53 (exact JavaScript numbers). */
@@ -301,19 +302,19 @@ export function poolStatsInto(pool: usize, out: usize): void {
   let total = <u64>poolUnits(pool) << minLog;
   let used = poolUsedBytes(pool);
   memory.fill(out, 0, POOL_STATS_SIZE);
-  setPoolStat64(out, 0, total);
-  setPoolStat64(out, 8, used);
-  setPoolStat64(out, 16, total - used);
-  setPoolStat64(out, 24, <u64>(core.largestFree(tree) >> SHADOW_LOG) << minLog);
-  setPoolStat64(out, 32, <u64>1 << minLog);
-  setPoolStat64(out, 40, blockBytes(pool, maxOrder));
-  setPoolStat32(out, 48, maxOrder);
-  setPoolStat32(out, 52, <u32>poolMetaBytes(pool));
+  setPoolStat64(out, PS_TOTAL, total);
+  setPoolStat64(out, PS_USED, used);
+  setPoolStat64(out, PS_FREE, total - used);
+  setPoolStat64(out, PS_LARGEST, <u64>(core.largestFree(tree) >> SHADOW_LOG) << minLog);
+  setPoolStat64(out, PS_MIN_BUDDY, <u64>1 << minLog);
+  setPoolStat64(out, PS_MAX_BUDDY, blockBytes(pool, maxOrder));
+  setPoolStat32(out, PS_MAX_ORDER, maxOrder);
+  setPoolStat32(out, PS_META, <u32>poolMetaBytes(pool));
   for (let c: u32 = 0; c < POOL_COUNTER_COUNT; ++c) setPoolStat64(out, PS_COUNTERS + (<usize>c << 3), poolCounter(pool, c));
-  setPoolStat64(out, 120, getCounter(tree, Counter.SPLITS));
-  setPoolStat64(out, 128, getCounter(tree, Counter.MERGES));
+  setPoolStat64(out, PS_SPLITS, getCounter(tree, Counter.SPLITS));
+  setPoolStat64(out, PS_MERGES, getCounter(tree, Counter.MERGES));
   for (let k: u32 = 0; k <= maxOrder; ++k) {
-    let at = PS_LISTS + (<usize>k << 5);
+    let at = PS_LISTS + <usize>k * PS_LIST_BYTES;
     setPoolStat64(out, at, listStat(pool, ListStat.ENQUEUES, k));
     setPoolStat64(out, at + 8, listStat(pool, ListStat.DEQUEUES, k));
     setPoolStat64(out, at + 16, listStat(pool, ListStat.REMOVES, k));

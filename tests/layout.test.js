@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { CB_SIZE, STATS, decodeStats } from "../bindings/dist/layout.js";
+import { CB_SIZE, STATS, POOL_STATS, decodeStats } from "../bindings/dist/layout.js";
 import { load } from "./support.js";
 
 const source = readFileSync(new URL("../assembly/layout.ts", import.meta.url), "utf8");
@@ -27,6 +27,24 @@ test("CB_SIZE and the statistics record's offsets equal assembly/layout.ts's", (
   const diagram = /Statistics \(STATS_SIZE[\s\S]*?╘/.exec(source)[0];
   for (const [name, index] of Object.entries(STATS.u32)) {
     assert.match(diagram, new RegExp(`\\b${index * 4} ${name}\\b`), `${name} at byte ${index * 4}`);
+  }
+});
+
+test("the pool statistics record's offsets equal assembly/layout.ts's", () => {
+  const names = { size: "POOL_STATS_SIZE", totalBytes: "PS_TOTAL", usedBytes: "PS_USED", freeBytes: "PS_FREE",
+    largestFree: "PS_LARGEST", minBuddy: "PS_MIN_BUDDY", maxBuddy: "PS_MAX_BUDDY", maxOrder: "PS_MAX_ORDER",
+    metaBytes: "PS_META", counters: "PS_COUNTERS", splits: "PS_SPLITS", merges: "PS_MERGES", lists: "PS_LISTS",
+    listBytes: "PS_LIST_BYTES" };
+  for (const [js, as] of Object.entries(names)) assert.equal(POOL_STATS[js], constant(as), `${js} = ${as}`);
+  const counters = /export enum PoolCounter \{([^}]*)\}/.exec(source)[1].match(/[A-Z_]+ = \d+/g).map((x) => x.split(" = "));
+  assert.deepEqual(counters.map(([, v]) => Number(v)), counters.map((_, i) => i));
+  // The JavaScript names, pair by pair with PoolCounter's (buddy_pool's BuddyStats names).
+  assert.deepEqual(counters.map(([n]) => n), ["ALLOCS", "FREES", "OUT_OF_MEMORY", "FREEING_FREE", "INVALID_ADDRESSES", "OVERSIZE", "UNDERSIZE", "STALE_HANDLES"]);
+  assert.deepEqual([...POOL_STATS.counterNames], ["allocs", "frees", "outOfMemory", "freeingFree", "invalidAddresses", "oversizeAllocs", "undersizeAllocs", "staleHandles"]);
+  // Neither AssemblyScript side writes or reads the record with a number of its own.
+  for (const file of ["pool.ts", "index.ts"]) {
+    const text = readFileSync(new URL(`../assembly/${file}`, import.meta.url), "utf8");
+    assert.doesNotMatch(text, /[gs]etPoolStat(64|32)\(\w+, \d/, `${file} uses the named offsets`);
   }
 });
 

@@ -31,3 +31,17 @@ export function decodeStats(buffer: ArrayBufferLike, at: number) {
     [K in keyof typeof STATS.u32 | (typeof STATS.counterNames)[number]]: number;
   } & { freeBlocks: number[] };
 }
+
+/** The pool statistics record buddy_pool_stats() points at: byte offsets (u64 unless noted). */
+export const POOL_STATS = {
+  size: 1160,
+  totalBytes: 0, usedBytes: 8, freeBytes: 16, largestFree: 24, minBuddy: 32, maxBuddy: 40,
+  /** u32 */ maxOrder: 48,
+  /** u32 */ metaBytes: 52,
+  /** u64 counters, in this order (assembly/layout.ts, enum PoolCounter). */
+  counters: 56,
+  counterNames: ["allocs", "frees", "outOfMemory", "freeingFree", "invalidAddresses", "oversizeAllocs", "undersizeAllocs", "staleHandles"],
+  splits: 120, merges: 128,
+  /** Per free list k: u64 enqueues, dequeues, removes, then u32 size, at lists + k * listBytes. */
+  lists: 136, listBytes: 32,
+} as const;

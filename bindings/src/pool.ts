@@ -6,6 +6,7 @@ import { BuddyHeap, type WasmSource, type BuddyHeapOptions } from "./heap.js";
 import { BuddyPoolError, PoolError } from "./errors.js";
 import { walk, type Snapshot } from "./snapshot.js";
 import { checkOptions, describe, requireNumber } from "./args.js";
+import { POOL_STATS } from "./layout.js";
 
 /** buddy_pool's BuddyConfig (README, "A pool for memory it cannot touch", for the rules). */
 export interface PoolConfig {
@@ -230,22 +231,25 @@ export class BuddyPool {
   stats(): PoolStats {
     const at = this.heap.exports.buddy_pool_stats(this.#at()) >>> 0;
     if (!at) throw new BuddyPoolError(PoolError.NOT_A_POOL, "stats()");
-    const v = new DataView(this.heap.memory.buffer, at, 1160);
+    const L = POOL_STATS;
+    const v = new DataView(this.heap.memory.buffer, at, L.size);
     const u64 = (o: number) => Number(v.getBigUint64(o, true));
     const u32 = (o: number) => v.getUint32(o, true);
-    const maxOrder = u32(48);
-    const minBuddy = u64(32);
+    const maxOrder = u32(L.maxOrder);
+    const minBuddy = u64(L.minBuddy);
     const lists: ListStats[] = [];
     for (let k = 0; k <= maxOrder; k++) {
-      const o = 136 + 32 * k;
+      const o = L.lists + L.listBytes * k;
       lists.push({ blockSize: minBuddy * 2 ** k, enqueues: u64(o), dequeues: u64(o + 8), removes: u64(o + 16), size: u32(o + 24) });
     }
+    const counter = (name: (typeof L.counterNames)[number]) => u64(L.counters + 8 * L.counterNames.indexOf(name));
     return {
-      totalBytes: u64(0), usedBytes: u64(8), freeBytes: u64(16), largestFree: u64(24),
-      minBuddy, maxBuddy: u64(40), maxOrder, metaBytes: u32(52),
-      allocs: u64(56), frees: u64(64), outOfMemory: u64(72), freeingFree: u64(80),
-      invalidAddresses: u64(88), oversizeAllocs: u64(96), undersizeAllocs: u64(104), staleHandles: u64(112),
-      splits: u64(120), merges: u64(128), lists,
+      totalBytes: u64(L.totalBytes), usedBytes: u64(L.usedBytes), freeBytes: u64(L.freeBytes), largestFree: u64(L.largestFree),
+      minBuddy, maxBuddy: u64(L.maxBuddy), maxOrder, metaBytes: u32(L.metaBytes),
+      allocs: counter("allocs"), frees: counter("frees"), outOfMemory: counter("outOfMemory"), freeingFree: counter("freeingFree"),
+      invalidAddresses: counter("invalidAddresses"), oversizeAllocs: counter("oversizeAllocs"),
+      undersizeAllocs: counter("undersizeAllocs"), staleHandles: counter("staleHandles"),
+      splits: u64(L.splits), merges: u64(L.merges), lists,
     };
   }
 
