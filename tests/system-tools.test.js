@@ -1,16 +1,18 @@
-// The Debian packages the tests need are listed once (scripts/system-tools.js): .ci/run installs
-// from that list and the README shows the same list to a user.
+// The Debian packages the tests need are listed in scripts/system-tools.js, which probes them;
+// .ci/run and the README's apt-get line must install exactly that list.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { packages, missing, TOOLS } from "../scripts/system-tools.js";
 
-test("the README's apt-get line installs exactly the packages of scripts/system-tools.js", () => {
+test("the README's apt-get line and .ci/run install exactly the packages of scripts/system-tools.js", () => {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const m = /apt-get install --no-install-recommends \\\n\s*([^\n`]+)/.exec(readme);
   assert.ok(m, "the README has an apt-get install line");
   assert.deepEqual(m[1].trim().split(/\s+/).sort(), packages().sort());
-  assert.match(readFileSync(new URL("../.ci/run", import.meta.url), "utf8"), /node scripts\/system-tools\.js --packages/, ".ci/run installs from the list");
+  const ci = /^PACKAGES=\(([^)]*)\)/m.exec(readFileSync(new URL("../.ci/run", import.meta.url), "utf8"));
+  assert.ok(ci, ".ci/run lists its packages");
+  assert.deepEqual(ci[1].trim().split(/\s+/).sort(), packages().sort(), ".ci/run installs exactly the list");
 });
 
 test("a missing tool is named with its packages; an unknown tool is a TypeError", () => {
