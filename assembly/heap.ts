@@ -270,10 +270,10 @@ function releaseMeta(root: usize, a: usize, e: usize): void {
  *  (so it is aligned to size(from)), and returns it; 0 if there is none even after coalescing
  *  and, when `mayGrow`, growing. Counts nothing but splits.
  *  Which block: the first of the smallest order that has one (lists lean to low addresses, see
- *  pushFree). With FLAG_LOW_FIRST, when that means splitting a block of LOW_SPLIT_LOG bytes or
- *  more, the lowest of the first LOW_SPLIT_TRIES blocks of each larger order is split instead: what gets split
- *  gathers at the bottom of memory, and the blocks above stay whole for large requests
- *  (address-ordered placement, bounded so alloc stays O(maxOrder)). */
+ *  pushFree). With FLAG_LOW_FIRST, when that means splitting a block of 2^LOW_SPLIT_LOG bytes
+ *  or more, the lowest of the first LOW_SPLIT_TRIES blocks of each larger order is split
+ *  instead: what gets split gathers at the bottom of memory, and the blocks above stay whole
+ *  for large requests (address-ordered placement, bounded so alloc stays O(maxOrder)). */
 function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
   let minLog = getMinLog(root);
   let mask = getNonEmpty(root) & (<u32>-1 << from);

@@ -1,7 +1,7 @@
 // Size classes: small requests take a slot in a slab, an 8 KiB buddy block cut into slots of
 // one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter of a uniformly drawn
 // small request, and small blocks scattered through memory keep large buddies from merging
-// (the random and mixed workloads grew to twice their live bytes that way). Classes four per
+// (the random workload took twice its live bytes that way). Classes four per
 // doubling waste at most a fifth, about a tenth on average; slabs keep small objects together,
 // so a large free block is held back only by a whole slab.
 //

@@ -70,6 +70,16 @@ describe("creating a heap", () => {
     assert.equal((await BuddyHeap.create(nullProto)).stats().minBlock, 32);
   });
 
+  test("textbook: true gives power-of-two blocks, no slots", async () => {
+    const heap = await BuddyHeap.create({ textbook: true });
+    const p = heap.alloc(100);
+    assert.equal(heap.usableSize(p), 128);
+    assert.equal(p % 128, 0);
+    assert.equal(heap.stats().slackBytes, 0);
+    const classes = await BuddyHeap.create({ textbook: false });
+    assert.equal(classes.usableSize(classes.alloc(100)), 112, "the default: a slot of the 112-byte class");
+  });
+
   test("without maxOrder, every valid minBlock works and gets the largest order it allows", async () => {
     for (let log = 4; log <= 16; log++) {
       const heap = await BuddyHeap.create(undefined, { minBlock: 2 ** log });
@@ -92,6 +102,7 @@ describe("creating a heap", () => {
     await assert.rejects(BuddyHeap.create({ maxpages: 10 }), typeError(/unknown option options\.maxpages/));
     await assert.rejects(BuddyHeap.create({ minBlock: "32" }), typeError(/options\.minBlock must be a number, got "32"/));
     await assert.rejects(BuddyHeap.create(undefined, 5), typeError(/options must be an object/));
+    await assert.rejects(BuddyHeap.create({ textbook: 1 }), typeError(/options\.textbook must be true or false, got 1/));
     await assert.rejects(BuddyHeap.create({ minBlock: 32 }, { maxPages: 5 }), typeError(/options come last/));
     await assert.rejects(BuddyHeap.createShared(new Date()), typeError(/createShared\(source, options\): source must be/));
     assert.throws(() => BuddyHeap.attach({ module: bytes }), typeError(/attach\(shared\)/));

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { packages, missing, TOOLS } from "../scripts/system-tools.js";
+import { packages, missing, requireTool, TOOLS } from "../scripts/system-tools.js";
 
 test("the README's apt-get line and .ci/run install exactly the packages of scripts/system-tools.js", () => {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -16,6 +16,15 @@ test("the README's apt-get line and .ci/run install exactly the packages of scri
 });
 
 test("a missing tool is named with its packages; an unknown tool is a TypeError", () => {
+  // A tool whose probe fails, as a missing package's would.
+  TOOLS.probeTest = { packages: ["pkg-a", "pkg-b"], use: "this test", probe: () => "/usr/bin/nothing is not installed" };
+  try {
+    const why = missing("probeTest");
+    assert.match(why, /^\/usr\/bin\/nothing is not installed: this test needs Debian's pkg-a, pkg-b \(apt-get install pkg-a pkg-b/);
+    assert.throws(() => requireTool("probeTest"), (e) => e.message.includes("apt-get install pkg-a pkg-b"));
+  } finally {
+    delete TOOLS.probeTest;
+  }
   for (const name of Object.keys(TOOLS)) {
     const why = missing(name);
     if (why) for (const p of TOOLS[name].packages) assert.ok(why.includes(p), `${name}: "${why}" names ${p}`);

@@ -39,7 +39,10 @@ export function checkOptions<T extends object>(call: string, name: string, optio
   for (const [key, value] of Object.entries(options)) {
     if (!keys.includes(key)) throw new TypeError(`as-buddy: ${call}: unknown option ${name}.${key} (known: ${keys.join(", ")})`);
     if (value === undefined) continue;
-    if (typeof value === "boolean" && BOOLEAN_OPTIONS.includes(key)) continue;
+    if (BOOLEAN_OPTIONS.includes(key)) {
+      if (typeof value !== "boolean") throw new TypeError(`as-buddy: ${call}: ${name}.${key} must be true or false, got ${describe(value)}`);
+      continue;
+    }
     requireNumber(call, `${name}.${key}`, value);
   }
   return options as T;
