@@ -17,7 +17,7 @@ import { ErrorCode, PoolError } from "./errors";
 import * as pools from "./pool";
 import {
   STATS_SIZE, DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, SHARED_HEADER, SHARED_STATE,
-  SHARED_LOCK, SHARED_ERROR, SHARED_SEQ, POOL_STATS_SIZE, getLastError, setLastError, getCheckDetail,
+  SHARED_LOCK, SHARED_ERROR, SHARED_SEQ, POOL_STATS_SIZE, MODULE_HEADER, MODULE_STATS, MODULE_POOL_STATS, getLastError, setLastError, getCheckDetail,
   getMinLog, orderOf, Counter, bumpCounter, DEFAULT_FEATURES, FLAG_SLABS,
   getRegionCount, getRegionStart, getRegionEnd,
 } from "./layout";
@@ -30,9 +30,16 @@ import {
  *  build without the lock, nor in the one-lock-only build the benchmark compares with. */
 // @ts-ignore: decorator
 @inline const CACHED: bool = LOCKED && !isDefined(AS_BUDDY_NO_CACHE);
-/** Where the heap starts: after the shared header in the threads build. */
+/** Where this module's part of memory starts: this module's __heap_base, or (without threads)
+ *  the start a guest module gave with buddy_set_heap_start: the end of the guest's own static
+ *  data and stack, whatever their size (layout.ts "The C module's memory"). */
 // @ts-ignore: decorator
-@inline function heapBase(): usize { return THREADS ? __heap_base + SHARED_HEADER : __heap_base; }
+@inline function moduleStart(): usize {
+  return THREADS ? __heap_base : (heapStart ? heapStart : (__heap_base + 15) & ~15);
+}
+/** Where the heap starts: after the shared header (threads build) or the module header. */
+// @ts-ignore: decorator
+@inline function heapBase(): usize { return moduleStart() + (THREADS ? SHARED_HEADER : MODULE_HEADER); }
 
 /** The heap's root, cached per instance once the heap is set up. */
 let root: usize = 0;
@@ -40,8 +47,12 @@ let root: usize = 0;
 let initError: u32 = ErrorCode.OK;
 /** Threads build: this instance's last error (the control block's slot is shared). */
 let threadError: u32 = ErrorCode.OK;
-/** The statistics record: static data without threads; per instance, from the heap, with. */
-let statsBuffer: usize = THREADS ? 0 : memory.data(<i32>STATS_SIZE, 16);
+/** buddy_set_heap_start's address (16-aligned); 0: this module's __heap_base. */
+let heapStart: usize = 0;
+/** The statistics record: in the module header without threads (this module has no static
+ *  data, so that nothing of it sits where a guest's data may be); per instance, from the heap,
+ *  with. */
+let statsBuffer: usize = 0;
 
 // ── The lock (threads build) ─────────────────────────────────────────────────────────────────
 
@@ -121,6 +132,11 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, featu
     }
   } else {
     code = initHeap(minLog, maxOrder, maxPages, deferLimit, features);
+    // The header is in memory once initHeap grew it far enough, also when setup failed later.
+    if (<u64>heapBase() <= core.memoryTop()) {
+      statsBuffer = moduleStart() + MODULE_STATS;
+      poolStatsBuffer = moduleStart() + MODULE_POOL_STATS;
+    }
   }
   if (code == ErrorCode.OK) {
     root = core.rootOf(heapBase());
@@ -146,6 +162,21 @@ export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLim
   if (THREADS && atomic.load<i32>(__heap_base + SHARED_STATE) != 0) return ErrorCode.ALREADY_INITIALIZED;
   if (minBlock < 16 || (minBlock & (minBlock - 1)) || (options & ~INIT_TEXTBOOK)) return initError = ErrorCode.BAD_CONFIG;
   return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit, options & INIT_TEXTBOOK ? 0 : FEATURES);
+}
+
+/** Where the heap is to start (with threads: BAD_CONFIG, their layout is fixed): a guest module
+ *  calls it with its __heap_base before its first allocation (c/as-buddy-malloc.c does), so
+ *  that its static data and stack may have any size. Rounded up to 16 bytes; memory grows to
+ *  it when the heap is set up. OK again for the same start once the heap is set up;
+ *  ALREADY_INITIALIZED for another one (the heap is already elsewhere); BAD_REGION for 0 or
+ *  an address above 4 GiB minus 64 KiB. */
+export function buddy_set_heap_start(start: usize): u32 {
+  if (THREADS) return ErrorCode.BAD_CONFIG;
+  if (!start || start > <usize>0xFFFF0000) return ErrorCode.BAD_REGION;
+  let aligned = (start + 15) & ~15;
+  if (root) return aligned == moduleStart() ? ErrorCode.OK : ErrorCode.ALREADY_INITIALIZED;
+  heapStart = aligned;
+  return ErrorCode.OK;
 }
 
 /** buddy_init's options bit for the textbook buddy. */
@@ -286,9 +317,10 @@ export function buddy_check_detail(): u32 {
   return root ? getCheckDetail(root) : 0;
 }
 
-/** Fills the statistics record (see README) and returns its address: static data, or in the
- *  threads build a block of the heap that each instance takes on its first call (256 bytes
- *  in use per instance that reads statistics). */
+/** Fills the statistics record (see README) and returns its address: the record before the
+ *  control block, or in the threads build a block of the heap that each instance takes on its
+ *  first call (256 bytes in use per instance that reads statistics). All zero without a heap;
+ *  0 when setup could not even make room for the record. */
 export function buddy_stats(): usize {
   let r = heap();
   if (!r) {
@@ -626,8 +658,9 @@ export function buddy_usable_size(ptr: usize): usize {
   return x >= 0 && x <= 9007199254740992.0 && Math.floor(x) == x ? <u64>x : NOT_EXACT;
 }
 
-/** The pool statistics record: static data without threads; per instance, from the heap, with. */
-let poolStatsBuffer: usize = THREADS ? 0 : memory.data(<i32>POOL_STATS_SIZE, 16);
+/** The pool statistics record: in the module header without threads; with threads, a block
+ *  of the heap that each instance takes on its first buddy_pool_stats. */
+let poolStatsBuffer: usize = 0;
 let poolCreateError: u32 = PoolError.OK;
 
 /** Creates a pool (see README, "BuddyPool"); returns its pointer, or 0 with
@@ -655,45 +688,58 @@ export function buddy_pool_destroy(pool: usize): u32 {
   return code;
 }
 
-/** One pool call with one number argument, under the lock: NOT_A_POOL for a pointer that is no
- *  live pool. Not a hot path, so the operation is passed by reference (an indirect call). */
-function poolCall(pool: usize, arg: f64, op: (pool: usize, arg: u64) => i64): f64 {
+/** The pool operations with one number argument (poolCall). */
+enum PoolOp { ALLOC, USABLE_SIZE, ALLOC_HANDLE, HANDLE_ADDRESS, FREE, FREE_HANDLE }
+
+/** One pool call with one number argument, under the lock. ALLOC .. HANDLE_ADDRESS give an
+ *  address, a size or a handle, or -PoolError; FREE and FREE_HANDLE give the PoolError (OK).
+ *  A pointer that is no live pool is NOT_A_POOL. */
+function poolCall(pool: usize, arg: f64, op: PoolOp): i64 {
+  let code = op >= PoolOp.FREE;
   let r = heap();
-  if (!r) return -PoolError.NOT_A_POOL;
+  if (!r) return code ? PoolError.NOT_A_POOL : -PoolError.NOT_A_POOL;
   enter(r);
-  let v: i64 = pools.isPool(pool) ? op(pool, exact(arg)) : -PoolError.NOT_A_POOL;
+  let v: i64;
+  let x = exact(arg);
+  if (!pools.isPool(pool)) v = code ? PoolError.NOT_A_POOL : -PoolError.NOT_A_POOL;
+  else if (op == PoolOp.ALLOC) v = pools.poolAlloc(pool, x);
+  else if (op == PoolOp.USABLE_SIZE) v = pools.poolUsableSize(pool, x);
+  else if (op == PoolOp.ALLOC_HANDLE) v = pools.poolAllocHandle(pool, x);
+  else if (op == PoolOp.HANDLE_ADDRESS) v = pools.poolHandleAddress(pool, x);
+  else if (op == PoolOp.FREE) v = pools.poolFree(pool, x);
+  else v = pools.poolFreeHandle(pool, x);
   leave(r);
-  return <f64>v;
+  return v;
 }
 
 /** The address of a block for `bytes`, or -PoolError. */
 export function buddy_pool_alloc(pool: usize, bytes: f64): f64 {
-  return poolCall(pool, bytes, (p: usize, n: u64): i64 => pools.poolAlloc(p, n));
+  return <f64>poolCall(pool, bytes, PoolOp.ALLOC);
 }
 
 /** OK or the PoolError. */
 export function buddy_pool_free(pool: usize, address: f64): u32 {
-  return <u32>-<i64>poolCall(pool, address, (p: usize, a: u64): i64 => -<i64>pools.poolFree(p, a));
+  return <u32>poolCall(pool, address, PoolOp.FREE);
 }
 
 /** The size of the block at `address`, or -PoolError. */
 export function buddy_pool_usable_size(pool: usize, address: f64): f64 {
-  return poolCall(pool, address, (p: usize, a: u64): i64 => pools.poolUsableSize(p, a));
+  return <f64>poolCall(pool, address, PoolOp.USABLE_SIZE);
 }
 
 /** A generation-tagged handle of a block for `bytes`, or -PoolError. */
 export function buddy_pool_alloc_handle(pool: usize, bytes: f64): f64 {
-  return poolCall(pool, bytes, (p: usize, n: u64): i64 => pools.poolAllocHandle(p, n));
+  return <f64>poolCall(pool, bytes, PoolOp.ALLOC_HANDLE);
 }
 
 /** The address of a live handle's block, or -PoolError. */
 export function buddy_pool_handle_address(pool: usize, handle: f64): f64 {
-  return poolCall(pool, handle, (p: usize, h: u64): i64 => pools.poolHandleAddress(p, h));
+  return <f64>poolCall(pool, handle, PoolOp.HANDLE_ADDRESS);
 }
 
 /** OK or the PoolError. */
 export function buddy_pool_free_handle(pool: usize, handle: f64): u32 {
-  return <u32>-<i64>poolCall(pool, handle, (p: usize, h: u64): i64 => -<i64>pools.poolFreeHandle(p, h));
+  return <u32>poolCall(pool, handle, PoolOp.FREE_HANDLE);
 }
 
 export function buddy_pool_check(pool: usize): u32 {

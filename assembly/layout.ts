@@ -810,3 +810,23 @@ export function setPoolHeader(
 /** Bytes per free list in the pool statistics record: enqueues, dequeues, removes, size. */
 // @ts-ignore: decorator
 @inline export const PS_LIST_BYTES: usize = 32;
+
+// ── The C module's memory (builds without threads) ──────────────────────────────────────────
+//
+// The C module (cabi.ts) has no static data: everything of its own sits at the start of its
+// part of memory, so that a guest module sharing the memory (README "Other wasm modules") may
+// have static data and a stack of any size below it. That part starts at the module's own
+// __heap_base, or where the guest said with buddy_set_heap_start (its __heap_base).
+//
+// ╒════════ Module header at the start, 16-aligned (bytes) ════════╕
+//      0  statistics record (STATS_SIZE), filled by buddy_stats
+//    240  pool statistics record (POOL_STATS_SIZE), by buddy_pool_stats
+//   1400  the heap: its control block at rootOf(start + MODULE_HEADER)
+// ╘═════════════════════════════════════════════════════════════════╛
+
+// @ts-ignore: decorator
+@inline export const MODULE_STATS: usize = 0;
+// @ts-ignore: decorator
+@inline export const MODULE_POOL_STATS: usize = MODULE_STATS + STATS_SIZE;
+// @ts-ignore: decorator
+@inline export const MODULE_HEADER: usize = MODULE_POOL_STATS + POOL_STATS_SIZE;

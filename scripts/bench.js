@@ -8,6 +8,7 @@ import { execSync } from "node:child_process";
 import os from "node:os";
 import { buildBench } from "./bench/build.js";
 import { runSuite } from "./bench/suite.js";
+import { runCxx } from "./bench/cxx.js";
 import { MODULE_FILES as FILES } from "./bench/files.js";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
@@ -47,6 +48,11 @@ export async function runNode(options) {
   for (const [label, source] of [["", undefined], ["one lock, ", readFileSync("build/test/as-buddy.threads-nocache.wasm")]]) {
     const threads = await runThreads({ ...options, label, source }).catch((e) => { result.notes.push(`threads rows skipped: ${e.message}`); return []; });
     result.rows.push(...threads);
+  }
+  if (!options.only || options.only.includes("cxx-program")) {
+    const cxx = await runCxx(options).catch((e) => ({ rows: [], notes: [`cxx-program rows skipped: ${e.message}`] }));
+    result.rows.push(...cxx.rows);
+    result.notes.push(...cxx.notes);
   }
   return { meta: meta({ name: "node (V8)", version: process.versions.v8 }), ...result };
 }
@@ -92,16 +98,16 @@ const fmt = (x) => (x === null || x === undefined ? "-" : x < 10 ? x.toFixed(1) 
 /** Text tables: ns/op per workload and peer, with ratio to TLSF and to the best. */
 export function table(result) {
   const lines = [];
-  for (const mode of ["wasm", "wasi", "js", "runtime", "threads"]) {
+  for (const mode of ["wasm", "wasi", "js", "runtime", "program", "threads"]) {
     const rows = result.rows.filter((r) => r.mode === mode);
     if (!rows.length) continue;
     const peers = [...new Set(rows.map((r) => r.peer))];
-    const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)", runtime: "One GC program on each runtime (ns per iteration)", threads: "One shared heap, free + alloc from N worker_threads (wall time per call, all workers)" }[mode];
+    const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)", runtime: "One GC program on each runtime (ns per iteration)", program: "One C++ program on each allocator (ns per round; x dlmalloc built in)", threads: "One shared heap, free + alloc from N worker_threads (wall time per call, all workers)" }[mode];
     lines.push(`\n${title}: ns per call, median of ${result.runs} (lower is better); x TLSF`);
     lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20)), "fastest".padStart(20)].join(" "));
-    for (const w of [...result.plan.map((p) => p.name), "gc-program", "threads"]) {
+    for (const w of [...result.plan.map((p) => p.name), "gc-program", "cxx-program", "threads"]) {
       const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
-      const tlsf = (byPeer.tlsf ?? byPeer["AS runtime (TLSF)"])?.nsPerOp.median;
+      const tlsf = (byPeer.tlsf ?? byPeer["AS runtime (TLSF)"] ?? byPeer["dlmalloc (built in)"])?.nsPerOp.median;
       const best = Object.values(byPeer).sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0];
       if (!best) continue;
       lines.push([w.padEnd(9), ...peers.map((p) => {
@@ -110,6 +116,12 @@ export function table(result) {
         const ratio = tlsf ? ` x${(r.nsPerOp.median / tlsf).toFixed(2)}` : "";
         return `${fmt(r.nsPerOp.median)}${ratio}`.padStart(20);
       }), best.peer.padStart(20)].join(" "));
+    }
+    if (mode === "program") {
+      lines.push(["memory MiB".padEnd(9), ...peers.map((p) => {
+        const r = rows.find((x) => x.peer === p);
+        return (r?.peakMemoryBytes ? (r.peakMemoryBytes / 2 ** 20).toFixed(1) : "-").padStart(20);
+      })].join(" "));
     }
     if (mode === "wasm" || mode === "wasi") {
       lines.push(`\nMemory efficiency (peak live bytes requested / peak memory), higher is better`);

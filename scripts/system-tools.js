@@ -14,12 +14,14 @@ function run(cmd, args) {
   return { ok: r.status === 0, out: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? r.error.message : ""}`.trim() };
 }
 
-/** Compiles and links a one-line C program with `args`; returns null or the compiler's complaint. */
-function link(args, source) {
+/** Compiles and links a one-line C (or, with clang++, C++) program with `args`; returns null or
+ *  the compiler's complaint. */
+function link(args, source, compiler = "clang") {
   const dir = mkdtempSync(join(tmpdir(), "as-buddy-probe-"));
   try {
-    writeFileSync(join(dir, "p.c"), source);
-    const r = run("clang", [...args, "-o", join(dir, "p.wasm"), join(dir, "p.c")]);
+    const file = join(dir, compiler === "clang++" ? "p.cpp" : "p.c");
+    writeFileSync(file, source);
+    const r = run(compiler, [...args, "-o", join(dir, "p.wasm"), file]);
     return r.ok ? null : r.out.split("\n").slice(-3).join(" ");
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -45,6 +47,16 @@ export const TOOLS = {
       if (!existsSync("/usr/lib/wasm32-wasi/libc.a")) return "wasi-libc is not installed (/usr/lib/wasm32-wasi/libc.a)";
       const err = link(["--target=wasm32-wasi", "-O2"], "#include <stdlib.h>\nint main(void) { void *p = malloc(8); free(p); return p == 0; }\n");
       return err && `clang cannot link for wasm32-wasi: ${err}`;
+    },
+  },
+  "libc++": {
+    packages: ["clang", "lld", "wasi-libc", "libclang-rt-14-dev-wasm32", "libc++-14-dev-wasm32", "libc++abi-14-dev-wasm32"],
+    use: "the C++ program of tests/cprograms and its benchmark row (libc++ for wasm32-wasi)",
+    probe: () => {
+      if (!run("clang++", ["--version"]).ok) return "clang++ is not installed";
+      const err = link(["--target=wasm32-wasi", "-O2", "-fno-exceptions"],
+        "#include <string>\n#include <vector>\nint main() { std::vector<std::string> v{\"a\"}; return v.size() != 1; }\n", "clang++");
+      return err && `clang++ cannot link for wasm32-wasi with libc++: ${err}`;
     },
   },
   chromium: {

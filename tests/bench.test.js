@@ -32,7 +32,19 @@ const wasmPeers = ["as-buddy", "tlsf", "bump", ...(notes.some((n) => n.startsWit
 
 test("dlmalloc builds wherever clang links for wasm32-wasi, and in CI", { skip: (!process.env.CI && missing("wasi-libc")) || false }, () => {
   requireTool("wasi-libc");
-  assert.deepEqual(notes, []);
+  assert.deepEqual(notes.filter((n) => n.startsWith("dlmalloc")), []);
+});
+
+const cxxSkip = { skip: (!process.env.CI && missing("libc++")) || false };
+test("the C++ program runs on as-buddy, dlmalloc built in and dlmalloc imported, with the same output", cxxSkip, async () => {
+  requireTool("libc++");
+  assert.deepEqual(notes, [], "nothing skipped where libc++ is installed");
+  const result = await runNode({ scale: SCALE, runs: 1, modes: ["wasm"], only: ["cxx-program"] });
+  for (const peer of ["as-buddy (imported)", "dlmalloc (built in)", "dlmalloc (imported)"]) {
+    const r = result.rows.find((x) => x.workload === "cxx-program" && x.peer === peer);
+    assert.ok(r && r.calls > 0 && Number.isFinite(r.nsPerOp.median) && r.peakMemoryBytes > 0, `cxx-program on ${peer}: measured`);
+  }
+  assert.match(table(result), /One C\+\+ program on each allocator[^]*x1\.00/);
 });
 
 test("Node: every workload on every peer, from wasm and from JavaScript", async () => {

@@ -1,7 +1,7 @@
 // Other WebAssembly modules use as-buddy as their allocator: they import malloc/free/realloc
-// from the as-buddy module and share its memory. The host build (build/as-buddy.host.wasm)
-// keeps its own data at 64 KiB and its heap above, leaving [0, 64 KiB) to the guest's static
-// data and stack.
+// from the as-buddy module and share its memory. These guests do not call buddy_set_heap_start,
+// so the host build (build/as-buddy.host.wasm) starts its heap at 64 KiB, leaving [0, 64 KiB)
+// to the guest's static data and stack (tests/cprograms.test.js: guests of any size).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, mkdirSync } from "node:fs";

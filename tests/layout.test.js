@@ -52,7 +52,8 @@ test("the record the module writes decodes to consistent figures", () => {
   const e = load("release");
   const ptrs = [16, 100, 3000, 70000].map((n) => e.malloc(n) >>> 0);
   e.free(ptrs[1]);
-  const s = decodeStats(e.memory.buffer, e.buddy_stats() >>> 0);
+  const at = e.buddy_stats() >>> 0; // first: the call may grow memory
+  const s = decodeStats(e.memory.buffer, at);
   assert.equal(s.allocs, 4);
   assert.equal(s.frees, 1);
   assert.equal(s.usedBytes, 16 + 4096 + 131072, "a 16-byte slot, a 4 KiB and a 128 KiB block");
@@ -60,4 +61,16 @@ test("the record the module writes decodes to consistent figures", () => {
   assert.equal(s.minBlock, 16);
   assert.equal(s.freeBlocks.length, s.maxOrder + 1);
   assert.equal(s.freeBlocks.reduce((n, c, k) => n + c * 16 * 2 ** k, 0), s.freeBytes);
+});
+
+test("the C module's header holds both statistics records before the heap, as its diagram says", () => {
+  const diagram = /Module header at the start[\s\S]*?╘/.exec(source)[0];
+  assert.match(diagram, new RegExp(`\\b0  statistics record`));
+  assert.match(diagram, new RegExp(`\\b${STATS.size}  pool statistics record`));
+  assert.match(diagram, new RegExp(`\\b${STATS.size + POOL_STATS.size}  the heap`));
+  // And the module puts them there: the records' addresses, then the control block after them.
+  const e = load("release");
+  const stats = e.buddy_stats() >>> 0;
+  const root = e.buddy_root() >>> 0;
+  assert.ok(root >= stats + STATS.size + POOL_STATS.size && root - stats < STATS.size + POOL_STATS.size + 64, `records at ${stats}, control block at ${root}`);
 });

@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { missing, requireTool } from "../scripts/system-tools.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const own = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -66,7 +67,7 @@ test("the package installs with its scripts, and runs none a consumer cannot", (
   // Every file the package's exports point at, and every module the bindings load, is there.
   const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)));
   for (const t of targets) assert.ok(existsSync(join(installed, t)), `exports target ${t} is in the package`);
-  for (const f of ["build/as-buddy.wasm", "build/as-buddy.threads.wasm", "build/as-buddy.host.wasm", "build/as-buddy.debug.wasm", "build/as-buddy.js"]) {
+  for (const f of ["build/as-buddy.wasm", "build/as-buddy.threads.wasm", "build/as-buddy.host.wasm", "build/as-buddy.debug.wasm", "build/as-buddy.js", "c/as-buddy-malloc.c", "c/as-buddy.h"]) {
     assert.ok(existsSync(join(installed, f)), `${f} is in the package`);
   }
   assert.ok(!existsSync(join(installed, "tests")) && !existsSync(join(installed, "build/bench")), "no tests or benchmark builds shipped");
@@ -182,7 +183,40 @@ export async function main(): Promise<number> {
   assert.match(r.stdout, /TS2322/);
 });
 
+test("(e) a wasi-libc C program with the packaged c/as-buddy-malloc.c runs on instantiateGuest from 'as-buddy'", { skip: (!process.env.CI && missing("wasi-libc")) || false }, () => {
+  requireTool("wasi-libc");
+  write("prog.c", `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(void) {
+  char *s = strdup("from the package");
+  char **v = NULL;
+  for (int i = 0; i < 1000; i++) { v = realloc(v, (i + 1) * sizeof *v); v[i] = malloc(32); snprintf(v[i], 32, "%d", i); }
+  printf("%s %s\\n", s, v[999]);
+  for (int i = 0; i < 1000; i++) free(v[i]);
+  free(v); free(s);
+  return 0;
+}
+`);
+  sh("clang", ["--target=wasm32-wasi", "-O2", "prog.c", "node_modules/as-buddy/c/as-buddy-malloc.c", "-Wl,--import-memory", "-o", "prog.wasm"], project, "clang (the README's recipe)");
+  write("run.js", `
+import { WASI } from "node:wasi";
+import { readFileSync } from "node:fs";
+import { instantiateGuest } from "as-buddy";
+const wasi = new WASI({ version: "preview1", returnOnExit: true });
+const { exports, heap } = await instantiateGuest(readFileSync("prog.wasm"), wasi.getImportObject());
+const code = wasi.start({ exports });
+heap.check();
+console.log(JSON.stringify({ code, allocs: heap.stats().allocs, used: heap.stats().usedBytes }));
+`);
+  const lines = sh(process.execPath, ["run.js"], project, "node run.js").trim().split("\n");
+  assert.equal(lines[0], "from the package 999");
+  const out = JSON.parse(lines.pop());
+  assert.deepEqual({ code: out.code, used: out.used }, { code: 0, used: 0 });
+  assert.ok(out.allocs > 1001, `the program's mallocs and strdup reached as-buddy (${out.allocs})`);
+});
+
 test("the tarball holds what the files list says and nothing from the development tree", () => {
   const names = readdirSync(installed);
-  assert.deepEqual(names.filter((n) => !["assembly", "bindings", "build", "package.json", "README.md", "LICENSE", "LICENSE-MIT", "LICENSE-APACHE"].includes(n)), []);
+  assert.deepEqual(names.filter((n) => !["assembly", "bindings", "build", "c", "package.json", "README.md", "LICENSE", "LICENSE-MIT", "LICENSE-APACHE"].includes(n)), []);
 });

@@ -22,7 +22,8 @@ export function load(build = "release") {
 
 /** The statistics record of README "Statistics", decoded (freeBlocks of every order 0..31). */
 export function stats(e) {
-  const s = decodeStats(e.memory.buffer, e.buddy_stats() >>> 0);
+  const at = e.buddy_stats() >>> 0; // first: the call may grow memory
+  const s = decodeStats(e.memory.buffer, at);
   const first = STATS.freeBlocks >> 2;
   s.freeBlocks = Array.from(new Uint32Array(e.memory.buffer, (e.buddy_stats() >>> 0), STATS.size >> 2).subarray(first, first + 32));
   return s;

@@ -110,6 +110,10 @@ type TypedArrayConstructor<T> = {
 export const defaultWasmUrl: URL | undefined =
   typeof URL === "function" ? new URL("../../build/as-buddy.wasm", import.meta.url) : undefined;
 
+/** The host build, for guest modules that share its memory (instantiateGuest, guest.ts). */
+export const defaultHostWasmUrl: URL | undefined =
+  typeof URL === "function" ? new URL("../../build/as-buddy.host.wasm", import.meta.url) : undefined;
+
 /** The threads build: one heap for every instance on a shared memory. */
 export const defaultThreadsWasmUrl: URL | undefined =
   typeof URL === "function" ? new URL("../../build/as-buddy.threads.wasm", import.meta.url) : undefined;
@@ -164,7 +168,7 @@ function requireArrayLike(call: string, name: string, value: unknown): void {
 
 const OPTION_KEYS = ["initialPages", "maxPages", "minBlock", "maxOrder", "deferLimit", "textbook"] as const;
 
-async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
+export async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source === "string" || source instanceof URL) {
     const url = source instanceof URL ? source : new URL(source, globalThis.location?.href ?? `file://${process.cwd()}/`);
@@ -432,7 +436,9 @@ export class BuddyHeap {
   }
 
   stats(): HeapStats {
-    return decodeStats(this.memory.buffer, this.exports.buddy_stats() >>> 0);
+    // The call first: setting the heap up on first use may grow memory and detach the buffer.
+    const at = this.exports.buddy_stats() >>> 0;
+    return decodeStats(this.memory.buffer, at);
   }
 
   /** Threads build: gives this instance's cache of small blocks back to the heap (README, "One

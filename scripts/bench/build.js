@@ -6,6 +6,7 @@ import asc from "assemblyscript/asc";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { missing } from "../system-tools.js";
+import { memoryImportMinimum } from "../../bindings/dist/index.js";
 
 const OUT = "build/bench";
 const COMMON = ["-O3", "--noAssert", "--use", "abort=", "--config", "scripts/bench/asconfig.json"];
@@ -39,7 +40,37 @@ export async function buildBench() {
     const w = spawnSync("clang", ["--target=wasm32-wasi", "-O2", "-fno-builtin-malloc", "-fno-builtin-free", "-fno-builtin-realloc", "-fno-builtin-calloc", "-o", `${OUT}/wasi/dlmalloc.wasm`, "scripts/bench/peers/wasi-driver.c"], { encoding: "utf8" });
     if (w.status !== 0) notes.push(`dlmalloc's WASI build skipped: clang failed: ${w.stderr.trim()}`);
   }
+  const whyCxx = missing("libc++");
+  if (whyCxx) notes.push(`cxx-program skipped: ${whyCxx}`);
+  else notes.push(...buildCxx());
   return notes;
+}
+
+/** The C++ program of the "cxx-program" row, three ways (scripts/bench/cxx.js runs them):
+ *  on as-buddy (c/as-buddy-malloc.c, imports from the host build), on dlmalloc built in
+ *  (wasi-libc's own malloc), and on dlmalloc in a module of its own behind the same imports. */
+export const CXX = {
+  buddy: `${OUT}/cxx-as-buddy.wasm`,
+  dlmalloc: `${OUT}/cxx-dlmalloc.wasm`,
+  dlmallocHost: `${OUT}/cxx-dlmalloc-host.wasm`,
+};
+function buildCxx() {
+  const clang = (cmd, args) => {
+    const r = spawnSync(cmd, args, { encoding: "utf8" });
+    return r.status === 0 ? null : `cxx-program skipped: ${cmd} failed: ${r.stderr.trim()}`;
+  };
+  const flags = ["--target=wasm32-wasi", "-O2"];
+  const cxx = [...flags, "-fno-exceptions", "scripts/bench/cxx-program.cpp"];
+  const err = clang("clang", [...flags, "-c", "c/as-buddy-malloc.c", "-o", `${OUT}/as-buddy-malloc.o`])
+    ?? clang("clang++", [...cxx, `${OUT}/as-buddy-malloc.o`, "-Wl,--import-memory", "-o", CXX.buddy])
+    ?? clang("clang++", [...cxx, "-o", CXX.dlmalloc]);
+  if (err) return [err];
+  // dlmalloc's module keeps its data, stack and heap above the program's: it starts where the
+  // program's memory (data, stack, up to __heap_base) ends.
+  const pages = memoryImportMinimum(readFileSync(CXX.buddy));
+  const host = clang("clang", [...flags, "-nostartfiles", "-Wl,--no-entry", "-Wl,--import-memory",
+    `-Wl,--global-base=${pages * 65536}`, "-Wl,-z,stack-size=65536", "-o", CXX.dlmallocHost, "scripts/bench/peers/dlmalloc-host.c"]);
+  return host ? [host] : [];
 }
 
 /** WASI command modules, one per AssemblyScript peer: driver.ts with the peer linked in (its
