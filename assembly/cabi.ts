@@ -221,7 +221,7 @@ export function calloc(count: usize, size: usize): usize {
   if (!r) return 0;
   enter(r);
   let p: usize = 0;
-  if (size && count > <usize>0xFFFFFFFF / size) setLastError(r, ErrorCode.TOO_LARGE);
+  if (size && count > <usize>0xFFFFFFFF / size) rejectAlloc(r, ErrorCode.TOO_LARGE);
   else {
     let bytes = count * size;
     p = core.allocZeroed(r, bytes ? bytes : 1, 0);
@@ -247,7 +247,7 @@ export function aligned_alloc(align: usize, size: usize): usize {
   if (!r) return 0;
   enter(r);
   let p: usize = 0;
-  if (!align) setLastError(r, ErrorCode.BAD_ALIGN);
+  if (!align) rejectAlloc(r, ErrorCode.BAD_ALIGN);
   else p = core.allocAligned(r, size ? size : 1, align);
   leave(r);
   return p;
@@ -259,7 +259,8 @@ export function malloc_usable_size(ptr: usize): usize {
   if (!r) return 0;
   enter(r);
   let n: usize = 0;
-  if (inCache(r, ptr)) rejectCached(r);
+  // A cached block is free: the error a free would get, not counted (as core.usableSize).
+  if (inCache(r, ptr)) setLastError(r, ErrorCode.DOUBLE_FREE);
   else n = core.usableSize(r, ptr);
   leave(r);
   return n;
@@ -526,6 +527,13 @@ function inCache(r: usize, p: usize): bool {
   return core.lookup(r, p) >= 0 && atomic.load<u32>(p + 4) == tagOf(p);
 }
 
+/** Records an allocation this file refuses before the core sees it, as the core would: the
+ *  code, and one more failedAllocs. */
+function rejectAlloc(r: usize, code: u32): void {
+  setLastError(r, code);
+  bumpCounter(r, Counter.FAILED_ALLOCS);
+}
+
 /** Records a double free found by the tag (under the lock); returns its code. */
 function rejectCached(r: usize): u32 {
   setLastError(r, ErrorCode.DOUBLE_FREE);
@@ -635,7 +643,8 @@ export function buddy_usable_size(ptr: usize): usize {
   if (!r) return 0;
   enter(r);
   let n: usize = 0;
-  if (inCache(r, ptr)) rejectCached(r);
+  // A cached block is free: the error a free would get, not counted (as core.usableSize).
+  if (inCache(r, ptr)) setLastError(r, ErrorCode.DOUBLE_FREE);
   else n = core.usableSize(r, ptr);
   leave(r);
   return n;

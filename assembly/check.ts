@@ -7,14 +7,12 @@ import {
   CB_SIZE, MAGIC, getMagic, getMinLog, getMaxOrder, getNonEmpty, getDefer, getRegionCount,
   getSpanLo, getSpanHi, getCapHi, getMetaPtr, getMetaSize, getUsed, getTotal, getFreeBase,
   setCheckDetail, getHead, getCount, getSplitBase, getRegionStart, getRegionEnd, getNext,
-  getPrev, testBit,
-} from "./layout";
-import { validateConfig, leafOrder, freeBytes } from "./heap";
-import {
+  getPrev, testBit, sizeOf,
   FLAG_SLABS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
   classSize, slabClass, slabLive, slabFree, slabFresh, slabNext, slabPrev, slabSlots, slabFirst,
   slabBits, slotNext, getTail,
 } from "./layout";
+import { validateConfig, leafOrder, freeBytes } from "./heap";
 import { firstSlot } from "./slab";
 
 /** Checks the slab s (an allocated block of SLAB_BYTES with its slab bit): its class and
@@ -55,8 +53,6 @@ function fail(root: usize, what: CheckFailure): u32 {
   return ErrorCode.CORRUPT;
 }
 
-// @ts-ignore: decorator
-@inline function sizeOf(k: u32, minLog: u32): usize { return <usize>1 << (minLog + k); }
 
 /** 1 if [s, e) lies inside one region, 0 if it touches none, -1 if it straddles a boundary. */
 function placement(root: usize, s: usize, e: usize): i32 {

@@ -1,6 +1,8 @@
 // Error codes of as-buddy. Every rejected call returns (or records) one of these and leaves the
-// heap exactly as it was: no block, list, bitmap or byte counter changes. Only the failure
-// counters (`failedAllocs`, `rejectedFrees`) and the last-error slot record that it happened.
+// heap exactly as it was: no block, list, bitmap or byte counter changes. The last-error slot
+// records the code; a failed allocation also counts in `failedAllocs` and a rejected free (or
+// realloc of a bad pointer) in `rejectedFrees`. Other rejected calls (usableSize of a bad
+// pointer, a bad region, a batch array outside memory) are not counted.
 //
 // The numbers are part of the public ABI (C module, bindings): never renumber, only append.
 

@@ -49,7 +49,7 @@ import {
   setNext, getPrev, setPrev, testBit, setBit, clearBit, bitmapBytes, metadataBytes, biasedBase,
   orderOf, STATS_SIZE, setStat, setStat64, setStatFree, FLAG_SLABS, DEFAULT_FEATURES, SLAB_LOG,
   SLAB_MAX, SLAB_CLASSES, classOf, classSize, getSlabBase, setSlabBase, getSlabHead, getSlack,
-  slabClass, slabLive, ST_SLACK, getDirty, setDirty, FLAG_RT_SLOTS,
+  slabClass, slabLive, ST_SLACK, getDirty, setDirty, FLAG_RT_SLOTS, DEBUG, sizeOf, buddyOf,
 } from "./layout";
 import { makeSlab, takeSlot, checkSlot, freeSlot, slabOf, isSlab, emptySlab } from "./slab";
 
@@ -57,14 +57,8 @@ import { makeSlab, takeSlot, checkSlot, freeSlot, slabOf, isSlab, emptySlab } fr
 // @ts-ignore: decorator
 @inline const REALLOC_ROOM_LOG: u32 = 16;
 
-/** Debug builds (no --noAssert) check internal invariants; release builds compile them out. */
-// @ts-ignore: decorator
-@inline const DEBUG: bool = !ASC_NO_ASSERT;
 
 // ── Small helpers ────────────────────────────────────────────────────────────────────────────
-
-// @ts-ignore: decorator
-@inline function sizeOf(k: u32, minLog: u32): usize { return <usize>1 << (minLog + k); }
 
 /** The top of linear memory, capped so that it fits in a u32 (see ADDRESS_LIMIT). */
 // @ts-ignore: decorator
@@ -171,7 +165,7 @@ function coalesceUp(root: usize, p: usize, k: u32, minLog: u32): void {
   let lo = getSpanLo(root);
   let hi = getSpanHi(root);
   while (k < maxOrder) {
-    let b = p ^ sizeOf(k, minLog);
+    let b = buddyOf(p, k, minLog);
     // Merge preconditions: the buddy lies in the span (outside it is phantom), is not split
     // (so, as its parent is split, it is a leaf of order k) and is free.
     if (b < lo || b >= hi) break;
@@ -671,7 +665,7 @@ export function coalesce(root: usize): u32 {
     let p = getHead(root, k);
     while (p) {
       let next = getNext(p);
-      let b = p ^ sizeOf(k, minLog);
+      let b = buddyOf(p, k, minLog);
       if (b >= lo && b < hi && !(k > 0 && isSplit(root, b, k, minLog)) && isFreeHead(root, b, minLog)) {
         if (next == b) next = getNext(b);
         removeFree(root, p, k, minLog);
@@ -786,7 +780,8 @@ function allocRun(root: usize, bytes: usize): usize {
   return p;
 }
 
-/** Where [a, b) goes in the sorted region table: index, and whether it joins its neighbours. */
+/** Where a region starting at a goes in the table sorted by start: the index of the first
+ *  region that starts at or above a (the count if none does). */
 // @ts-ignore: decorator
 @inline function regionSlot(root: usize, a: usize): u32 {
   let n = getRegionCount(root);

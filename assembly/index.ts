@@ -9,7 +9,7 @@ import { check as checkHeap } from "./check";
 import { ErrorCode, CheckFailure, PoolError } from "./errors";
 import * as pools from "./pool";
 import {
-  DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER as AUTO_ORDER_U32, DEFAULT_FEATURES, STATS_SIZE, ST_SLACK, COUNTER_COUNT, Counter,
+  DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER as AUTO_ORDER_U32, DEFAULT_FEATURES, STATS_SIZE, ST_SLACK, Counter,
   getLastError, setLastError, getCheckDetail, getMinLog, getMaxOrder, getStat, getStat64,
   getStatFree, POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, PoolCounter, getPoolStat64, getPoolStat32,
   PS_TOTAL, PS_USED, PS_FREE, PS_LARGEST, PS_MIN_BUDDY, PS_MAX_BUDDY, PS_MAX_ORDER, PS_META, PS_SPLITS,
@@ -179,8 +179,6 @@ export class BuddyHeap {
   freeUnchecked(ptr: usize): void { core.freeUnchecked(this.root, ptr); }
 }
 
-// Referenced so the compiler keeps the names in the .d.ts of users.
-export const STATS_COUNTERS: u32 = COUNTER_COUNT;
 
 // ── BuddyPool ────────────────────────────────────────────────────────────────────────────────
 

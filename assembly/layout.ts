@@ -15,7 +15,7 @@
 //   size(k)        = MIN << k                      order 2 = 64 bytes
 //   buddyOf(p, k)  = p ^ size(k)                   buddy of 0x1040 at order 2 is 0x1000,
 //                                                   and of 0x1000 it is 0x1040
-//   parentOf(p, k) = p & ~size(k)                  the order-3 parent of both is 0x1000
+//   parent(p, k)   = p & ~size(k)                  the order-3 parent of both is 0x1000
 //   node index     = p >> (minLog + k)             0x1040 at order 2 is node 65
 // ╘═════════════════════════════════════════════════════════════════════════════════════╛
 
@@ -398,15 +398,17 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
   let bits = <u32>(32 - clz<u32>(<u32>(size - 1))); // ceil(log2(size)), 0 for size 1
   return bits > minLog ? bits - minLog : 0;
 }
+/** Debug builds (no --noAssert) assert internal invariants; release builds compile them out. */
+// @ts-ignore: decorator
+@inline export const DEBUG: bool = !ASC_NO_ASSERT;
+
+/** The size of a block of order k: 16 << k with 16-byte minimum blocks. */
+// @ts-ignore: decorator
+@inline export function sizeOf(k: u32, minLog: u32): usize { return <usize>1 << (minLog + k); }
 /** The buddy of the block at p of order k: 0x1040 <-> 0x1000 at order 2 (64 B). */
 // @ts-ignore: decorator
 @inline export function buddyOf(p: usize, k: u32, minLog: u32): usize {
-  return p ^ (<usize>1 << (minLog + k));
-}
-/** The start of the order-(k+1) parent of the block at p of order k: 0x1040 -> 0x1000. */
-// @ts-ignore: decorator
-@inline export function parentOf(p: usize, k: u32, minLog: u32): usize {
-  return p & ~(<usize>1 << (minLog + k));
+  return p ^ sizeOf(k, minLog);
 }
 
 // ── Slabs (slab.ts) ──────────────────────────────────────────────────────────────────────────
@@ -708,8 +710,6 @@ export enum ListStat { ENQUEUES = 0, DEQUEUES = 1, REMOVES = 2 }
 @inline export function poolMinAlloc(pool: usize): u64 { return load<u64>(pool, PH_MIN_ALLOC); }
 // @ts-ignore: decorator
 @inline export function poolMaxAlloc(pool: usize): u64 { return load<u64>(pool, PH_MAX_ALLOC); }
-// @ts-ignore: decorator
-@inline export function poolMaxBuddy(pool: usize): u64 { return load<u64>(pool, PH_MAX_BUDDY); }
 /** The detached heap's control block. */
 // @ts-ignore: decorator
 @inline export function poolTree(pool: usize): usize { return pool + POOL_HEADER; }

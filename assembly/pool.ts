@@ -43,7 +43,7 @@ import {
   poolHeap, poolMetaBytes, poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolTree,
   setPoolHeader, poolCounter, bumpPoolCounter, listStat, setListStat, bumpListStat, shadowGen, setShadowGen,
   POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, setPoolStat64, setPoolStat32, PS_TOTAL, PS_USED, PS_FREE,
-  PS_LARGEST, PS_MIN_BUDDY, PS_MAX_BUDDY, PS_MAX_ORDER, PS_META, PS_SPLITS, PS_MERGES, PS_LIST_BYTES,
+  PS_LARGEST, PS_MIN_BUDDY, PS_MAX_BUDDY, PS_MAX_ORDER, PS_META, PS_SPLITS, PS_MERGES, PS_LIST_BYTES, DEBUG,
 } from "./layout";
 
 /** Addresses and sizes go up to 2^53 (exact JavaScript numbers). */
@@ -176,15 +176,13 @@ export function poolAlloc(pool: usize, bytes: u64): i64 {
   // pushing one upper half on each list j-1 .. k.
   let j = <u32>ctz<u32>(mask);
   let v = core.allocUnchecked(tree, <usize>1 << (SHADOW_LOG + k));
-  if (DEBUG_POOL) assert(v != 0);
+  if (DEBUG) assert(v != 0);
   bumpListStat(pool, ListStat.DEQUEUES, j);
   for (let i = k; i < j; ++i) bumpListStat(pool, ListStat.ENQUEUES, i);
   bumpPoolCounter(pool, PoolCounter.ALLOCS);
   return <i64>addressOf(pool, unitOfShadow(pool, v));
 }
 
-// @ts-ignore: decorator
-@inline const DEBUG_POOL: bool = !ASC_NO_ASSERT;
 
 /** The unit at `address`, or -PoolError (ADDRESS_OUTSIDE_POOL, UNALIGNED_ADDRESS). */
 function unitAt(pool: usize, address: u64): i64 {

@@ -52,9 +52,11 @@ for (const build of ["release", "debug"]) {
       assert.equal(q, p, "the dirty block comes back");
       assert.ok(new Uint8Array(e.memory.buffer, q, 4096).every((x) => x === 0));
       const before = state(e);
+      const failed = stats(e).failedAllocs;
       assert.equal(e.calloc(0x10000, 0x10001), 0);
       assert.equal(e.buddy_last_error(), ErrorCode.TOO_LARGE);
       assert.deepEqual(state(e), before);
+      assert.equal(stats(e).failedAllocs, failed + 1, "counted as a failed allocation");
     });
 
     test("realloc keeps contents across moves; realloc(p, 0) frees; realloc(0, n) allocates", () => {
@@ -79,11 +81,13 @@ for (const build of ["release", "debug"]) {
         assert.equal(e.malloc_usable_size(p), 32, "not inflated by the alignment");
       }
       const before = state(e);
+      const failed = stats(e).failedAllocs;
       assert.equal(e.aligned_alloc(24, 24), 0);
       assert.equal(e.buddy_last_error(), ErrorCode.BAD_ALIGN);
       assert.equal(e.aligned_alloc(0, 24), 0);
       assert.equal(e.buddy_last_error(), ErrorCode.BAD_ALIGN);
       assert.deepEqual(state(e), before);
+      assert.equal(stats(e).failedAllocs, failed + 2, "both counted as failed allocations");
     });
 
     test("bad pointers are rejected without harm", () => {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { CB_SIZE, STATS, POOL_STATS, decodeStats } from "../bindings/dist/layout.js";
+import { CB_SIZE, STATS, POOL_STATS, SHARED, MODULE_HEADER, decodeStats } from "../bindings/dist/layout.js";
 import { load } from "./support.js";
 
 const source = readFileSync(new URL("../assembly/layout.ts", import.meta.url), "utf8");
@@ -63,14 +63,28 @@ test("the record the module writes decodes to consistent figures", () => {
   assert.equal(s.freeBlocks.reduce((n, c, k) => n + c * 16 * 2 ** k, 0), s.freeBytes);
 });
 
+test("the threads build's shared header and the C module's header equal assembly/layout.ts's", () => {
+  assert.equal(SHARED.size, constant("SHARED_HEADER"));
+  for (const [js, as] of Object.entries({ state: "SHARED_STATE", lock: "SHARED_LOCK", error: "SHARED_ERROR", seq: "SHARED_SEQ" })) {
+    assert.equal(SHARED[js], constant(as), `${js} = ${as}`);
+  }
+  assert.equal(constant("CB_ALIGN"), 16, "the control block follows the shared header directly");
+  assert.equal(MODULE_HEADER.stats, constant("MODULE_STATS"));
+  assert.equal(MODULE_HEADER.poolStats, STATS.size, "MODULE_POOL_STATS = MODULE_STATS + STATS_SIZE");
+  assert.equal(MODULE_HEADER.size, STATS.size + POOL_STATS.size, "MODULE_HEADER = MODULE_POOL_STATS + POOL_STATS_SIZE");
+  assert.match(source, /MODULE_POOL_STATS: usize = MODULE_STATS \+ STATS_SIZE;/);
+  assert.match(source, /MODULE_HEADER: usize = MODULE_POOL_STATS \+ POOL_STATS_SIZE;/);
+});
+
 test("the C module's header holds both statistics records before the heap, as its diagram says", () => {
   const diagram = /Module header at the start[\s\S]*?╘/.exec(source)[0];
-  assert.match(diagram, new RegExp(`\\b0  statistics record`));
-  assert.match(diagram, new RegExp(`\\b${STATS.size}  pool statistics record`));
-  assert.match(diagram, new RegExp(`\\b${STATS.size + POOL_STATS.size}  the heap`));
+  assert.match(diagram, new RegExp(`\\b${MODULE_HEADER.stats}  statistics record`));
+  assert.match(diagram, new RegExp(`\\b${MODULE_HEADER.poolStats}  pool statistics record`));
+  assert.match(diagram, new RegExp(`\\b${MODULE_HEADER.size}  the heap`));
   // And the module puts them there: the records' addresses, then the control block after them.
   const e = load("release");
   const stats = e.buddy_stats() >>> 0;
   const root = e.buddy_root() >>> 0;
-  assert.ok(root >= stats + STATS.size + POOL_STATS.size && root - stats < STATS.size + POOL_STATS.size + 64, `records at ${stats}, control block at ${root}`);
+  assert.equal(root, stats + MODULE_HEADER.size + ((16 - (MODULE_HEADER.size % 16)) % 16), `records at ${stats}, control block at ${root} (16-aligned)`);
+  assert.equal(e.buddy_pool_stats(e.buddy_pool_create(2 ** 40, 2 ** 20, 64, 2 ** 20, 64)) >>> 0, stats + MODULE_HEADER.poolStats);
 });

@@ -45,3 +45,12 @@ export const POOL_STATS = {
   /** Per free list k: u64 enqueues, dequeues, removes, then u32 size, at lists + k * listBytes. */
   lists: 136, listBytes: 32,
 } as const;
+
+/** The shared header of the threads build (assembly/layout.ts "Shared heaps"): u32 words at
+ *  __heap_base, just below the control block (buddy_root() - size, as the control block is
+ *  16-aligned). The tests hold the lock word through it. */
+export const SHARED = { size: 16, state: 0, lock: 4, error: 8, seq: 12 } as const;
+
+/** The C module's header (builds without threads; assembly/layout.ts "The C module's
+ *  memory"): the statistics records before the control block. */
+export const MODULE_HEADER = { stats: 0, poolStats: 240, size: 1400 } as const;
