@@ -90,9 +90,16 @@ let statsBuffer: usize = 0;
   if (THREADS) setLastError(r, ErrorCode.OK);
 }
 
+/** The debug-check build (build/test/as-buddy.checked.wasm, AS_BUDDY_CHECK_CALLS defined):
+ *  the heap checker runs at the end of every call that entered the heap, and a broken
+ *  invariant traps there, in the call that broke it, not many calls later. */
+// @ts-ignore: decorator
+@inline const CHECK_CALLS: bool = isDefined(AS_BUDDY_CHECK_CALLS);
+
 /** Leaves the heap: keeps this call's error for this instance, then unlocks. */
 // @ts-ignore: decorator
 @inline function leave(r: usize): void {
+  if (CHECK_CALLS && check(r) != ErrorCode.OK) unreachable();
   if (THREADS) {
     let e = getLastError(r);
     if (e) threadError = e;

@@ -100,6 +100,8 @@ function reject(root: usize, code: u32, counter: u32): u32 {
  *  placement fragments least, Wilson and Johnstone; this is its O(1) approximation). Without
  *  the flag lists are LIFO (the block freed last is reused first, while it is in cache). */
 function pushFree(root: usize, p: usize, k: u32, minLog: u32): void {
+  if (DEBUG) assert((p & (sizeOf(k, minLog) - 1)) == 0); // blocks are aligned to their size
+  if (DEBUG) assert(!testBit(getFreeBase(root), p >> minLog)); // not on a list already
   let head = getHead(root, k);
   if (!head) {
     setNext(p, 0);
@@ -125,6 +127,7 @@ function pushFree(root: usize, p: usize, k: u32, minLog: u32): void {
 
 /** Unlinks the free block p of order k in O(1) and clears its free bit. */
 function removeFree(root: usize, p: usize, k: u32, minLog: u32): void {
+  if (DEBUG) assert(testBit(getFreeBase(root), p >> minLog) && getCount(root, k) > 0); // listed
   let next = getNext(p);
   let prev = getPrev(p);
   if (prev) setNext(prev, next);
@@ -291,6 +294,7 @@ function takeBlock(root: usize, k: u32, from: u32, mayGrow: bool): usize {
       }
     }
   }
+  if (DEBUG) assert(p != 0 && j >= from); // the non-empty bits name lists that have blocks
   removeFree(root, p, j, minLog);
   while (j > k) {
     markSplit(root, p, j, minLog);
@@ -383,12 +387,6 @@ export function allocAligned(root: usize, size: usize, align: usize): usize {
   setUsed(root, getUsed(root) + sizeOf(k, minLog));
   bumpCounter(root, Counter.ALLOCS);
   return p;
-}
-
-/** alloc(size): a block of at least `size` bytes, aligned to its own size (so to at least MIN). */
-// @ts-ignore: decorator
-@inline export function alloc(root: usize, size: usize): usize {
-  return allocAligned(root, size, 0);
 }
 
 /** alloc, then zero the bytes asked for. */
@@ -506,6 +504,7 @@ export function free(root: usize, p: usize): u32 {
 // @ts-ignore: decorator
 @inline function freeFound(root: usize, p: usize, k: u32): void {
   let minLog = getMinLog(root);
+  if (DEBUG) assert(getUsed(root) >= sizeOf(k, minLog)); // the block was counted in use
   setUsed(root, getUsed(root) - sizeOf(k, minLog));
   bumpCounter(root, Counter.FREES);
   release(root, p, k, minLog);

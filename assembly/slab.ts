@@ -15,7 +15,7 @@ import {
   ErrorCode, SLAB_LOG, SLAB_BYTES, SLAB_HEADER, classSize, getSlabHead, setSlabHead, getSlack,
   setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabFree,
   setSlabFree, slabFresh, setSlabFresh, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
-  slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, testBit, setBit, clearBit,
+  slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, testBit, setBit, clearBit, DEBUG,
   SLAB_CLASSES, FLAG_RT_SLOTS, getFlags,
 } from "./layout";
 
@@ -82,6 +82,7 @@ export function takeSlot(root: usize, c: u32): usize {
     setSlabFresh(s, i + 1);
     p = s + slabFirst(s) + <usize>i * size;
   }
+  if (DEBUG) assert(i < slabSlots(s) && !testBit(slabBits(s), i)); // a free slot of the slab
   setBit(slabBits(s), i);
   let live = slabLive(s) + 1;
   setSlabLive(s, live);
@@ -108,6 +109,7 @@ export function checkSlot(s: usize, p: usize): u32 {
 export function freeSlot(root: usize, s: usize, p: usize): usize {
   let size = classSize(slabClass(s));
   let i = <u32>((p - s - slabFirst(s)) / size);
+  if (DEBUG) assert(testBit(slabBits(s), i) && slabLive(s) > 0); // checkSlot said live
   clearBit(slabBits(s), i);
   setSlotNext(p, slabFree(s));
   setSlabFree(s, p);

@@ -1,16 +1,19 @@
-// Builds the C-ABI module: build/as-buddy.wasm (release, with asc's raw bindings beside it),
-// build/as-buddy.debug.wasm (internal asserts on), build/test/as-buddy.limited.wasm (release
-// code, memory capped at 32 pages so tests reach the point where memory.grow fails) and
-// build/as-buddy.host.wasm (static data at 64 KiB: the first 64 KiB are left to a guest module
-// that shares the memory), build/as-buddy.threads.wasm (one heap for every instance on an
-// imported shared memory, behind a lock) and build/test/as-buddy.threads-unlocked.wasm (the
-// same without the lock, for the test that shows the race) and build/test/as-buddy.threads-nocache.wasm
-// (one lock and no per-instance caches: what the threads benchmark compares with). Targets are
-// in asconfig.json.
+// Builds every target of asconfig.json (or those named on the command line): the C-ABI module
+// build/as-buddy.wasm (release, with asc's raw bindings beside it), build/as-buddy.debug.wasm
+// (internal asserts on), build/test/as-buddy.checked.wasm (debug, and check() after every
+// call), build/test/as-buddy.limited.wasm (release code, memory capped at 32 pages so tests
+// reach the point where memory.grow fails), build/as-buddy.host.wasm (its heap at 64 KiB
+// unless a guest module sharing the memory says where, buddy_set_heap_start),
+// build/as-buddy.threads.wasm (one heap for every instance on an imported shared memory,
+// behind a lock), build/test/as-buddy.threads-unlocked.wasm (the same without the lock, for the
+// test that shows the lock is what waits) and build/test/as-buddy.threads-nocache.wasm (one
+// lock and no per-instance caches: what the threads benchmark compares with).
 // Then the TypeScript bindings.
 import asc from "assemblyscript/asc";
+import { readFileSync } from "node:fs";
 
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ["release", "debug", "limited", "host", "threads", "threads-unlocked", "threads-nocache"];
+const targets = process.argv.slice(2).length ? process.argv.slice(2)
+  : Object.keys(JSON.parse(readFileSync(new URL("../asconfig.json", import.meta.url), "utf8")).targets);
 for (const target of targets) {
   const { error, stderr } = await asc.main(["--config", "asconfig.json", "--target", target], {});
   if (error) {

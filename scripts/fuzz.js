@@ -1,5 +1,6 @@
 // Long randomized runs of the model-based test (tests/model.js): `npm run fuzz -- --ops=1e7`
-// or `--seconds=600`. Sequences of --length operations come from fast-check's generators with
+// or `--seconds=600`; `--checked` runs them on the debug build that runs check() after every
+// call (slower; a broken invariant traps in the call that broke it). Sequences of --length operations come from fast-check's generators with
 // consecutive seeds; a failure prints the seed, the step and how to rerun it, and exits 1. At
 // the end it reports what it covered.
 import fc from "fast-check";
@@ -20,7 +21,7 @@ while (coverage.steps < maxOps && (Date.now() - start) / 1000 < seconds) {
   const [[config, ops]] = fc.sample(fc.tuple(configurations(fc), fc.array(operations(fc), { minLength: length, maxLength: length })), { seed, numRuns: 1 });
   try {
     const sub = newCoverage();
-    const h = createHarness(config, sub);
+    const h = createHarness(config, sub, "checked" in args ? "checked" : "release");
     for (const op of ops) h.step(op);
     h.finish();
     for (const k of ["steps", "grows", "regionsAdded", "moved", "inPlace", "slots"]) coverage[k] += sub[k];

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { load, stats, state, ErrorCode, BUILDS } from "./support.js";
 
-for (const build of ["release", "debug"]) {
+for (const build of ["release", "debug", "checked"]) {
   describe(`C module (${build})`, () => {
     test("imports nothing and exports its memory and the C names", () => {
       const mod = new WebAssembly.Module(readFileSync(BUILDS[build]));
@@ -304,4 +304,21 @@ test("growth takes what the request needs, at least 1/32 of memory, not a fixed 
   const late = steps.slice(-5);
   for (const f of late) assert.ok(f > 0.025 && f < 0.1, `step ${(f * 100).toFixed(1)}% of memory`);
   assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
+test("the checked build runs check() after every call: a corruption traps in the next call", () => {
+  for (const build of ["release", "checked"]) {
+    const e = load(build);
+    const p = e.malloc(4096) >>> 0;
+    const keep = e.malloc(4096) >>> 0; // p's buddy stays allocated: p stays a free block of its own
+    e.free(p);
+    new Uint32Array(e.memory.buffer, p, 2).set([0xdead0, 0xdead0]); // p's free-list links
+    if (build === "release") {
+      assert.notEqual(e.malloc(16), 0, "the release build does not look");
+      assert.equal(e.buddy_check(), ErrorCode.CORRUPT, "check() finds it when asked");
+    } else {
+      assert.throws(() => e.malloc(16), WebAssembly.RuntimeError, "the next call traps");
+    }
+    assert.ok(keep);
+  }
 });

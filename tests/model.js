@@ -12,7 +12,12 @@ export const GROW_PAGES = 24; // the heap may grow memory to 1.5 MiB
 export const MEMORY_PAGES_CAP = 40; // regions added by hand stop here
 import { CB_SIZE } from "../bindings/dist/layout.js";
 
-const wasm = new WebAssembly.Module(readFileSync(defaultWasmUrl));
+/** The release build, or the debug build that runs check() after every call (it traps where
+ *  an invariant breaks): createHarness(config, coverage, "checked"). */
+const modules = {
+  release: new WebAssembly.Module(readFileSync(defaultWasmUrl)),
+  checked: new WebAssembly.Module(readFileSync(new URL("../build/test/as-buddy.checked.wasm", import.meta.url))),
+};
 
 /** The operations, as fast-check arbitraries. */
 export function operations(fc) {
@@ -80,8 +85,8 @@ export function placement(size, align) {
 
 /** A fresh heap and its model. `step(op)` applies one operation and checks everything;
  *  `coverage` counts what was exercised. Throws an Error describing the first divergence. */
-export function createHarness(config, coverage = newCoverage()) {
-  const instance = new WebAssembly.Instance(wasm, {});
+export function createHarness(config, coverage = newCoverage(), build = "release") {
+  const instance = new WebAssembly.Instance(modules[build], {});
   const heap = BuddyHeap.fromInstance(instance, { minBlock: MIN_BLOCK, maxOrder: MAX_ORDER, maxPages: GROW_PAGES, deferLimit: config.deferLimit });
   const root = heap.exports.buddy_root() >>> 0;
   const model = {

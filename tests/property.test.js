@@ -23,3 +23,16 @@ test(`${runs} random operation sequences agree with the model`, (t) => {
   );
   t.diagnostic(describeCoverage(coverage));
 });
+
+test(`${Math.ceil(runs / 3)} sequences on the debug build that runs check() after every call`, (t) => {
+  const coverage = newCoverage();
+  fc.assert(
+    fc.property(configurations(fc), fc.array(operations(fc), { minLength: 10, maxLength: 200, size: "max" }), (config, ops) => {
+      const h = createHarness(config, coverage, "checked");
+      for (const op of ops) h.step(op);
+      h.finish();
+    }),
+    { numRuns: Math.ceil(runs / 3), seed, verbose: 1 },
+  );
+  t.diagnostic(describeCoverage(coverage));
+});

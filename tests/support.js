@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 export const BUILDS = {
   release: fileURLToPath(new URL("../build/as-buddy.wasm", import.meta.url)),
   debug: fileURLToPath(new URL("../build/as-buddy.debug.wasm", import.meta.url)),
+  /** The debug build that runs check() after every call (traps on a broken invariant). */
+  checked: fileURLToPath(new URL("../build/test/as-buddy.checked.wasm", import.meta.url)),
   limited: fileURLToPath(new URL("../build/test/as-buddy.limited.wasm", import.meta.url)),
 };
 
