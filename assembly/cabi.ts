@@ -160,7 +160,7 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, featu
 
 /** Configures the heap before its first use. minBlock: power of two >= 16 (the C alignment);
  *  maxOrder: largest block = minBlock << maxOrder (0xFFFFFFFF: the largest minBlock allows);
- *  maxPages: memory limit for growth (0: never grow); deferLimit: see README; options:
+ *  maxPages: memory limit for growth (0: never grow); deferLimit: see docs/design.md; options:
  *  INIT_TEXTBOOK for the textbook buddy (power-of-two blocks only, no size classes, LIFO free
  *  lists), other bits must be 0 (not optional in wasm: JavaScript's missing argument is 0). Returns an ErrorCode (ALREADY_INITIALIZED after first use, or
  *  in the threads build when another instance set the heap up first). */
@@ -325,7 +325,7 @@ export function buddy_check_detail(): u32 {
   return root ? getCheckDetail(root) : 0;
 }
 
-/** Fills the statistics record (see README) and returns its address: the record before the
+/** Fills the statistics record (docs/statistics.md) and returns its address: the record before the
  *  control block, or in the threads build a block of the heap that each instance takes on its
  *  first call (256 bytes in use per instance that reads statistics). All zero without a heap;
  *  0 when setup could not even make room for the record. */
@@ -438,7 +438,7 @@ export function buddy_leaf(ptr: usize): u32 {
 // blocks (orders 0..6: 16 B .. 1 KiB with 16-byte blocks), CACHE_SLOTS per order: alloc pops
 // one without the lock; an empty list is refilled with CACHE_REFILL blocks under one lock; free
 // pushes without the lock; a full list gives half back under one lock. The benchmark measured
-// it against the one-lock build (README, "One heap shared by threads"); it is kept because it
+// it against the one-lock build (docs/threads.md); it is kept because it
 // pays: four to five times the throughput with two threads on mixed sizes (18-22 vs 89-91 ns
 // per call).
 //
@@ -679,7 +679,7 @@ export function buddy_usable_size(ptr: usize): usize {
 let poolStatsBuffer: usize = 0;
 let poolCreateError: u32 = PoolError.OK;
 
-/** Creates a pool (see README, "BuddyPool"); returns its pointer, or 0 with
+/** Creates a pool (docs/pool.md); returns its pointer, or 0 with
  *  buddy_pool_create_error() saying why. */
 export function buddy_pool_create(base: f64, size: f64, minAlloc: f64, maxAlloc: f64, minBuddy: f64): usize {
   let r = heap();

@@ -814,7 +814,7 @@ export function setPoolHeader(
 // ── The C module's memory (builds without threads) ──────────────────────────────────────────
 //
 // The C module (cabi.ts) has no static data: everything of its own sits at the start of its
-// part of memory, so that a guest module sharing the memory (README "Other wasm modules") may
+// part of memory, so that a guest module sharing the memory (docs/other-modules.md) may
 // have static data and a stack of any size below it. That part starts at the module's own
 // __heap_base, or where the guest said with buddy_set_heap_start (its __heap_base).
 //

@@ -1,6 +1,6 @@
 /* as-buddy-malloc.c: every allocation of a wasi-libc C or C++ program on as-buddy's heap.
  *
- * Compile it into the program (README "C and C++ programs"):
+ * Compile it into the program (docs/other-modules.md, "C and C++ programs"):
  *   clang --target=wasm32-wasi -O2 prog.c node_modules/as-buddy/c/as-buddy-malloc.c \
  *         -Wl,--import-memory -Wl,-z,stack-size=1048576 -o prog.wasm
  * and instantiate prog.wasm with instantiateGuest() from "as-buddy" (or by hand: its "as-buddy"

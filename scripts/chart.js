@@ -83,7 +83,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
 }
 
-/** Markdown tables of a result (README): ns per call with x TLSF, and memory efficiency. */
+/** Markdown tables of a result (docs/benchmarks.md): ns per call with x TLSF, and memory efficiency. */
 export function markdown(result) {
   const out = [];
   const fmt = (x) => (x < 10 ? x.toFixed(1) : x.toFixed(0));

@@ -1,4 +1,4 @@
-// Real C and C++ programs on as-buddy's malloc (README "C and C++ programs"): built with clang
+// Real C and C++ programs on as-buddy's malloc (docs/other-modules.md, "C and C++ programs"): built with clang
 // for wasm32-wasi against wasi-libc (and libc++), with c/as-buddy-malloc.c linked in, run by
 // instantiateGuest on the host build, their output compared with the same programs on
 // wasi-libc's own malloc (dlmalloc), and the heap checked afterwards.

@@ -62,7 +62,7 @@ test("buddy_pool's documented example: 2 MiB, minAlloc 1, maxAlloc 17 KiB, minBu
   assert.equal(s.undersizeAllocs, 1);
   assert.equal(s.oversizeAllocs, 1);
   assert.equal(s.usedBytes, bytes);
-  assert.equal(s.metaBytes, 4096 + 2048, "a 4 KiB shadow (256 x 16 B) and a 2 KiB header block (README)");
+  assert.equal(s.metaBytes, 4096 + 2048, "a 4 KiB shadow (256 x 16 B) and a 2 KiB header block (docs/pool.md)");
   for (const a of got) pool.free(a);
   pool.check();
   assert.equal(pool.stats().usedBytes, 0);
@@ -276,9 +276,8 @@ test(`${runs} random pools and operation sequences agree with the model`, (t) =>
   }
 });
 
-test("the README's GPU-buffer example runs as written", async () => {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf("### A pool for memory it cannot touch"));
+test("docs/pool.md's GPU-buffer example runs as written", async () => {
+  const section = readFileSync(new URL("../docs/pool.md", import.meta.url), "utf8");
   const code = /```ts\n([\s\S]*?)```/.exec(section)[1].replace(/^import .*$/m, "");
   const AsyncFunction = (async () => {}).constructor;
   const run = new AsyncFunction("BuddyPool", "BuddyPoolError", "PoolError", `${code}\nreturn { gpu, offset, pool, h };`);

@@ -149,11 +149,11 @@ test("bytes per GC object, measured on the runtime, follow the size classes (eve
     if (rule(p) <= tlsf(p)) atMost++;
     if (p + 20 <= 2048) worst = Math.max(worst, rule(p) / tlsf(p)); // in a slot
   }
-  // The README's table, both rows.
+  // docs/assemblyscript.md's table, both rows.
   const table = [[0, 32, 32], [8, 32, 32], [16, 48, 48], [32, 64, 64], [48, 80, 80], [64, 96, 96], [100, 128, 128],
     [128, 160, 160], [200, 224, 224], [256, 320, 288], [1000, 1024, 1024]];
-  for (const [p, mine, theirs] of table) assert.deepEqual([rule(p), tlsf(p)], [mine, theirs], `payload ${p}: README table`);
-  // As the README says: TLSF rounds to 16 bytes, classes to a quarter of a power of two.
+  for (const [p, mine, theirs] of table) assert.deepEqual([rule(p), tlsf(p)], [mine, theirs], `payload ${p}: docs/assemblyscript.md table`);
+  // As docs/assemblyscript.md says: TLSF rounds to 16 bytes, classes to a quarter of a power of two.
   assert.equal(atMost, 365, "payloads that take at most TLSF's bytes");
   assert.ok(worst < 1.24, `in a slot (payloads up to 2028 bytes) at most 1.24x TLSF's bytes: ${worst}`);
 });

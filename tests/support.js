@@ -22,7 +22,7 @@ export function load(build = "release") {
   return new WebAssembly.Instance(mod, {}).exports;
 }
 
-/** The statistics record of README "Statistics", decoded (freeBlocks of every order 0..31). */
+/** The statistics record of docs/statistics.md, decoded (freeBlocks of every order 0..31). */
 export function stats(e) {
   const at = e.buddy_stats() >>> 0; // first: the call may grow memory
   const s = decodeStats(e.memory.buffer, at);

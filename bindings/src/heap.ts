@@ -74,7 +74,7 @@ export interface SharedHeap {
   memory: WebAssembly.Memory;
 }
 
-/** A snapshot of the heap's statistics (README, "Statistics"). */
+/** A snapshot of the heap's statistics (docs/statistics.md). */
 export interface HeapStats {
   totalBytes: number;
   /** Bytes handed out: slot sizes and block sizes (not the sizes asked for). */
@@ -441,7 +441,7 @@ export class BuddyHeap {
     return decodeStats(this.memory.buffer, at);
   }
 
-  /** Threads build: gives this instance's cache of small blocks back to the heap (README, "One
+  /** Threads build: gives this instance's cache of small blocks back to the heap (docs/threads.md, "One
    *  heap shared by threads") and returns how many blocks it held. Call it before a worker
    *  ends; until then the heap counts cached blocks as in use. 0 on other builds. */
   flushCache(): number {
@@ -449,7 +449,7 @@ export class BuddyHeap {
   }
 
   /** Every block of the heap, in address order, with per-order counts and totals computed from
-   *  the blocks (README, "Heap viewer"). One call into the module per block; on a shared heap
+   *  the blocks (docs/viewer.md). One call into the module per block; on a shared heap
    *  the walk is not atomic with other threads' calls. renderSvg(snapshot) draws it. */
   snapshot(): Snapshot {
     const e = this.exports;

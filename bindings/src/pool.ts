@@ -8,7 +8,7 @@ import { walk, type Snapshot } from "./snapshot.js";
 import { checkOptions, describe, requireNumber } from "./args.js";
 import { POOL_STATS } from "./layout.js";
 
-/** buddy_pool's BuddyConfig (README, "A pool for memory it cannot touch", for the rules). */
+/** buddy_pool's BuddyConfig (docs/pool.md, for the rules). */
 export interface PoolConfig {
   /** First address of the range (default 0). */
   base?: number;

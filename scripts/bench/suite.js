@@ -15,7 +15,7 @@ export const WASM_PEERS = ["as-buddy", "tlsf", "dlmalloc", "bump"];
 /** The bump allocator never reuses memory: only the workloads it can finish within 4 GiB. */
 const BUMP_WORKLOADS = ["pairs", "fill"];
 
-/** Workload parameters at a scale (1 = the sizes in the README). */
+/** Workload parameters at a scale (1 = the sizes in docs/benchmarks.md). */
 export function plan(scale) {
   const n = (x, min) => Math.max(min, Math.round(x * scale));
   const pow2 = (x, min) => 2 ** Math.max(Math.log2(min), Math.round(Math.log2(x * scale)));
