@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildBench } from "../scripts/bench/build.js";
-import { runNode, table } from "../scripts/bench.js";
+import { run as runNode } from "../scripts/bench/engine-node.js";
+import { table } from "../scripts/bench/table.js";
 import { plan } from "../scripts/bench/suite.js";
 import { missing, requireTool } from "../scripts/system-tools.js";
 
