@@ -1,0 +1,54 @@
+// The documentation says what the committed results and the tree say: the benchmark tables in
+// docs/benchmarks.md are the ones scripts/chart.js makes from the committed results, the
+// README's headline figures are those results' figures, every relative link leads to a file,
+// and the README stays a guide (under 250 lines, the rest in docs/).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { markdown } from "../scripts/chart.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const read = (rel) => readFileSync(join(ROOT, rel), "utf8");
+const node = JSON.parse(read("scripts/bench/results/bench-node.json"));
+const tables = markdown(node).split(/\n\n+/).filter((b) => b.startsWith("|")).map((t) => t.trim());
+
+test("docs/benchmarks.md holds the Node tables made from the committed results, and names their commit", () => {
+  const doc = read("docs/benchmarks.md");
+  assert.ok(tables.length >= 4);
+  for (const t of tables) assert.ok(doc.includes(t), `docs/benchmarks.md has the table starting ${t.split("\n")[2]}`);
+  assert.ok(doc.includes(`commit \`${node.meta.commit}\``), `docs/benchmarks.md names commit ${node.meta.commit}`);
+});
+
+test("the README's headline figures are the committed results'", () => {
+  const readme = read("README.md");
+  assert.ok(readme.includes(`commit\n\`${node.meta.commit}\``) || readme.includes(`commit \`${node.meta.commit}\``), "the README names the results' commit");
+  const cells = (table, workload) => table.split("\n").find((l) => l.startsWith(`| ${workload} |`))?.split(" | ").slice(1);
+  const [time, efficiency] = tables;
+  const headline = readme.slice(readme.indexOf("## Benchmark"));
+  let rows = 0;
+  for (const line of headline.split("\n").filter((l) => /^\| [a-z]+ \(/.test(l))) {
+    const [name, ...mine] = line.slice(2, -2).split(" | ");
+    const w = name.split(" ")[0];
+    const t = cells(time, w);
+    assert.ok(t, `${w} is a workload of the results`);
+    assert.deepEqual([mine[0], mine[2]], [t[0], t[2]], `${w}: as-buddy's and dlmalloc's time`);
+    assert.equal(mine[1], t[1].replace(/ x1\.00$/, ""), `${w}: TLSF's time`);
+    const e = cells(efficiency, w);
+    if (e) assert.deepEqual(mine.slice(3, 6), e.slice(0, 1).concat(e.slice(1, 3)), `${w}: efficiencies`);
+    rows++;
+  }
+  assert.ok(rows >= 5, `the headline table has its rows (${rows})`);
+});
+
+test("every relative link in the README and docs/ leads to a file, and the README stays short", () => {
+  const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  for (const f of files) {
+    for (const [, target] of read(f).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue; // http(s), mailto
+      assert.ok(existsSync(join(ROOT, dirname(f), target)), `${f} links to ${target}, which exists`);
+    }
+  }
+  assert.ok(read("README.md").split("\n").length < 250, "README.md is under 250 lines");
+});
