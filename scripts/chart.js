@@ -94,7 +94,7 @@ export function markdown(result) {
     out.push(`\n${{ wasm: "From inside wasm", wasi: "WASI command modules", js: "From JavaScript", runtime: "One GC program (strings, arrays, maps) on each runtime, ns per iteration", threads: "One shared heap (threads build), free + alloc from N worker_threads, wall time per call over all workers" }[mode]} (median of ${result.runs}; x TLSF):\n`);
     out.push(`| workload | ${peers.join(" | ")} | fastest |`);
     out.push(`| --- |${peers.map(() => " ---: |").join("")} --- |`);
-    for (const w of [...result.plan.map((p) => p.name), "gc-program", "threads"]) {
+    for (const w of [...result.plan.map((p) => p.name), "gc-program", "gc-objects", "threads"]) {
       const here = rows.filter((x) => x.workload === w);
       if (!here.length) continue;
       const best = [...here].sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0].peer;

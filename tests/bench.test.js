@@ -57,7 +57,11 @@ test("Node: every workload on every peer, from wasm and from JavaScript", async 
     const r = result.rows.find((x) => x.mode === "threads" && x.peer === n);
     assert.ok(r && r.failures === 0 && r.opsPerSecond > 0, `threads row: ${n}`);
   }
-  assert.ok(result.rows.some((r) => r.mode === "runtime" && r.peer === "as-buddy runtime"), "the runtime row");
+  for (const w of ["gc-program", "gc-objects"]) {
+    for (const peer of ["as-buddy runtime", "AS runtime (TLSF)"]) {
+      assert.ok(result.rows.some((r) => r.mode === "runtime" && r.workload === w && r.peer === peer), `the runtime row: ${w} on ${peer}`);
+    }
+  }
   assert.ok(result.meta.commit && result.meta.cpu && result.meta.engine.version, "metadata");
 });
 

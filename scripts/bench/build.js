@@ -24,6 +24,8 @@ export async function buildBench() {
   await compile("scripts/bench/peers/as-heap.ts", "bump.wasm", "stub");
   await compile("scripts/bench/gc-program.ts", "gc-buddy.wasm", "./assembly/runtime/incremental");
   await compile("scripts/bench/gc-program.ts", "gc-tlsf.wasm", "incremental");
+  await compile("scripts/bench/gc-objects.ts", "gc-objects-buddy.wasm", "./assembly/runtime/incremental");
+  await compile("scripts/bench/gc-objects.ts", "gc-objects-tlsf.wasm", "incremental");
   await buildWasi();
   const notes = [];
   const why = missing("wasi-libc");

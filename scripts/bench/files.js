@@ -8,4 +8,6 @@ export const MODULE_FILES = {
   bump: "build/bench/bump.wasm",
   "gc-buddy": "build/bench/gc-buddy.wasm",
   "gc-tlsf": "build/bench/gc-tlsf.wasm",
+  "gc-objects-buddy": "build/bench/gc-objects-buddy.wasm",
+  "gc-objects-tlsf": "build/bench/gc-objects-tlsf.wasm",
 };

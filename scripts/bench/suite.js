@@ -12,6 +12,8 @@
 import { makeWorkloads } from "./workloads.js";
 
 export const WASM_PEERS = ["as-buddy", "tlsf", "dlmalloc", "bump"];
+/** The runtime rows: [workload, module on as-buddy's runtime, module on AssemblyScript's]. */
+export const GC_PROGRAMS = [["gc-program", "gc-buddy", "gc-tlsf"], ["gc-objects", "gc-objects-buddy", "gc-objects-tlsf"]];
 /** The bump allocator never reuses memory: only the workloads it can finish within 4 GiB. */
 const BUMP_WORKLOADS = ["pairs", "fill"];
 
@@ -134,9 +136,10 @@ export async function runSuite(env) {
     log(`${w.name.padEnd(8)} done in ${((now() - started) / 1000).toFixed(1)} s`);
   }
 
-  // The runtime rows: the same GC program on as-buddy's runtime and on AssemblyScript's.
-  const gc = { "as-buddy runtime": await env.loadModule("gc-buddy").catch(() => null), "AS runtime (TLSF)": await env.loadModule("gc-tlsf").catch(() => null) };
-  if ((!only || only.includes("gc-program")) && modes.includes("wasm") && gc["as-buddy runtime"] && gc["AS runtime (TLSF)"]) {
+  // The runtime rows: each GC program on as-buddy's runtime and on AssemblyScript's.
+  for (const [workload, buddy, tlsf] of GC_PROGRAMS) {
+    const gc = { "as-buddy runtime": await env.loadModule(buddy).catch(() => null), "AS runtime (TLSF)": await env.loadModule(tlsf).catch(() => null) };
+    if ((only && !only.includes(workload)) || !modes.includes("wasm") || !gc["as-buddy runtime"] || !gc["AS runtime (TLSF)"]) continue;
     const iterations = Math.max(1000, Math.round(2e5 * scale));
     for (const [peer, module] of Object.entries(gc)) {
       const results = repeat(() => {
@@ -146,11 +149,11 @@ export async function runSuite(env) {
         const ms = now() - t0;
         return { calls: iterations, ms, peak: 0, memory: e.memory.buffer.byteLength, failures: 0, meta: null };
       });
-      const r = row("gc-program", peer, "runtime", results);
+      const r = row(workload, peer, "runtime", results);
       r.efficiency = null;
       rows.push(r);
     }
-    log(`gc-program done`);
+    log(`${workload} done`);
   }
 
   const peers = {};

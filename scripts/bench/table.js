@@ -14,7 +14,7 @@ export function table(result) {
     const title = { wasm: "Driven from inside wasm (driver module importing the allocator)", wasi: "WASI command modules (driver and allocator in one module)", js: "Driven from JavaScript (one call per operation)", runtime: "One GC program on each runtime (ns per iteration)", program: "One C++ program on each allocator (ns per round, x dlmalloc built in; memory at the end)", threads: "One shared heap, free + alloc from N worker_threads (wall time per call, all workers)" }[mode];
     lines.push(`\n${title}: ns per call, median of ${result.runs} (lower is better)${mode === "program" ? "" : "; x TLSF"}`);
     lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20)), "fastest".padStart(20)].join(" "));
-    for (const w of [...result.plan.map((p) => p.name), "gc-program", "cxx-program", "threads"]) {
+    for (const w of [...result.plan.map((p) => p.name), "gc-program", "gc-objects", "cxx-program", "threads"]) {
       const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
       const tlsf = (byPeer.tlsf ?? byPeer["AS runtime (TLSF)"] ?? byPeer["dlmalloc (built in)"])?.nsPerOp.median;
       const best = Object.values(byPeer).sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0];
