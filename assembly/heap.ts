@@ -453,44 +453,6 @@ export function lookup(root: usize, p: usize): i32 {
   return <i32>k;
 }
 
-/** lookup's answer when a concurrent change was seen (lookupShared). */
-export const RACE: i32 = -1000;
-
-/** lookup for a thread that does not hold the heap's lock (threads build, cabi.ts "Caches"):
- *  the same answer as lookup when nothing changes meanwhile, and when something does, an answer
- *  the caller discards (it checks the heap's sequence word) but never a load outside memory or
- *  an endless loop. RACE when a read fell outside memory. */
-export function lookupShared(root: usize, p: usize): i32 {
-  let top = memoryTop();
-  let minLog = getMinLog(root);
-  let maxOrder = getMaxOrder(root);
-  if (maxOrder > MAX_SIZE_LOG - MIN_LOG_LOWEST) return RACE;
-  if (p < getSpanLo(root) || p >= getSpanHi(root)) return -ErrorCode.NOT_IN_HEAP;
-  let n = getRegionCount(root);
-  if (n > MAX_REGIONS) return RACE;
-  let inside = false;
-  for (let i: u32 = 0; i < n; ++i) {
-    if (p >= getRegionStart(root, i) && p < getRegionEnd(root, i)) { inside = true; break; }
-  }
-  if (!inside) return -ErrorCode.NOT_IN_HEAP;
-  if (p & (sizeOf(0, minLog) - 1)) return -ErrorCode.NOT_BLOCK_START;
-  let k: u32 = 0;
-  while (k < maxOrder) {
-    let shift = minLog + k + 1;
-    let w = getSplitBase(root, k + 1) + (((p >> shift) >> 5) << 2);
-    if (w > top - 4) return RACE;
-    if ((load<u32>(w) >>> <u32>((p >> shift) & 31)) & 1) break;
-    ++k;
-  }
-  let start = p & ~(sizeOf(k, minLog) - 1);
-  let w = getFreeBase(root) + (((start >> minLog) >> 5) << 2);
-  if (w > top - 4) return RACE;
-  if ((load<u32>(w) >>> <u32>((start >> minLog) & 31)) & 1) return -ErrorCode.DOUBLE_FREE;
-  if (start != p) return -ErrorCode.NOT_BLOCK_START;
-  if (p - getMetaPtr(root) < getMetaSize(root)) return -ErrorCode.NOT_BLOCK_START;
-  return <i32>k;
-}
-
 /** free(p) without a size. Returns OK or the error (the heap is then unchanged). */
 export function free(root: usize, p: usize): u32 {
   let k = lookup(root, p);

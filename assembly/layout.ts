@@ -320,6 +320,15 @@ export enum Counter {
 //   4 prev   u32, 0 at the list head
 //   8 ...    unused up to size(k)
 // ╘══════════════════════════════════╛
+//
+// Threads build: a block in an instance's cache (abi/cache.ts) is allocated as far as the heap
+// knows, and its word at offset 4 holds the cache's tag (CACHE_TAG_AT, the address xor a key),
+// which marks it cached; it is cleared when the cache hands the block out, and a free list's
+// prev link overwrites it once the block is free in the heap again.
+
+/** Where a cached block's tag sits (threads build): the word of a free block's prev link. */
+// @ts-ignore: decorator
+@inline export const CACHE_TAG_AT: usize = 4;
 
 // @ts-ignore: decorator
 @inline export function getNext(block: usize): usize { return load<u32>(block, 0); }
@@ -813,7 +822,7 @@ export function setPoolHeader(
 
 // ── The C module's memory (builds without threads) ──────────────────────────────────────────
 //
-// The C module (cabi.ts) has no static data: everything of its own sits at the start of its
+// The C module (cabi.ts, abi/module.ts) has no static data: everything of its own sits at the start of its
 // part of memory, so that a guest module sharing the memory (docs/other-modules.md) may
 // have static data and a stack of any size below it. That part starts at the module's own
 // __heap_base, or where the guest said with buddy_set_heap_start (its __heap_base).
