@@ -52,6 +52,11 @@ test("Node: every workload on every peer, from wasm and from JavaScript", async 
   const result = await runNode({ scale: SCALE, runs: 1 });
   checkRows(result, ["wasm"], wasmPeers);
   checkRows(result, ["js"], [...wasmPeers, "as-buddy (bindings)", "@thi.ng/malloc"]);
+  // The wasm driver and the JavaScript one are two copies of each workload: same calls.
+  for (const w of workloads) {
+    const calls = (mode) => result.rows.find((x) => x.workload === w && x.peer === "as-buddy" && x.mode === mode).calls;
+    assert.equal(calls("js"), calls("wasm"), `${w}: the JavaScript driver makes the wasm driver's calls`);
+  }
   assert.ok(result.rows.some((r) => r.peer === "as-buddy (batch)"), "the batch row");
   for (const n of ["1 worker", "2 workers", "4 workers"]) {
     const r = result.rows.find((x) => x.mode === "threads" && x.peer === n);
@@ -77,6 +82,13 @@ for (const engine of ["chromium", "firefox", "jsc", "wasi"]) {
       return;
     }
     checkRows(result, [engine === "wasi" ? "wasi" : "wasm"], wasmPeers);
+    if (engine === "wasi" && wasmPeers.includes("dlmalloc")) {
+      // dlmalloc's WASI module runs the C copy of the driver (peers/wasi-driver.c): same calls.
+      for (const w of workloads) {
+        const calls = (peer) => result.rows.find((x) => x.workload === w && x.peer === peer && x.mode === "wasi").calls;
+        assert.equal(calls("dlmalloc"), calls("as-buddy"), `${w}: the C driver makes the AssemblyScript driver's calls`);
+      }
+    }
     if (engine !== "wasi") checkRows(result, ["js"], wasmPeers);
   });
 }

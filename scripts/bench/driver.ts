@@ -64,6 +64,12 @@ function slots(n: u32): void {
 @inline function lenAt(i: u32): usize { return load<u32>(lens + (<usize>i << 2)); }
 // @ts-ignore: decorator
 @inline function setLen(i: u32, n: usize): void { store<u32>(lens + (<usize>i << 2), n); }
+/** Frees every block still in slots 0..n-1 at the end of a workload; returns the frees. */
+function drain(n: u32): u32 {
+  let calls: u32 = 0;
+  for (let i: u32 = 0; i < n; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
+  return calls;
+}
 
 function start(seed: u32): void {
   state = seed ? seed : 1;
@@ -137,8 +143,7 @@ export function mixed(steps: u32, slotCount: u32, seed: u32): u32 {
     }
     calls++;
   }
-  for (let i: u32 = 0; i < slotCount; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
-  return calls;
+  return calls + drain(slotCount);
 }
 
 /** realloc: grow one block by doubling from 16 bytes to `maxBytes`, `rounds` times. */
@@ -235,8 +240,7 @@ export function reallocmix(steps: u32, slotCount: u32, seed: u32): u32 {
     }
     calls++;
   }
-  for (let i: u32 = 0; i < slotCount; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
-  return calls;
+  return calls + drain(slotCount);
 }
 
 /** trace: a program's shape: `buffers` long-lived buffers that grow by realloc (x1.5 + 64 B,
@@ -280,8 +284,7 @@ export function trace(steps: u32, buffers: u32, seed: u32): u32 {
       }
     }
   }
-  for (let i: u32 = 0; i < ring + buffers; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
-  return calls;
+  return calls + drain(ring + buffers);
 }
 
 /** powerlaw: `slotCount` slots, each step frees a taken slot or fills an empty one with a size
@@ -303,6 +306,5 @@ export function powerlaw(steps: u32, slotCount: u32, seed: u32): u32 {
     }
     calls++;
   }
-  for (let i: u32 = 0; i < slotCount; ++i) if (ptrAt(i)) { give(ptrAt(i), lenAt(i)); calls++; }
-  return calls;
+  return calls + drain(slotCount);
 }
