@@ -27,6 +27,7 @@
 
 AS_BUDDY_IMPORT(malloc) void *as_buddy_malloc(size_t size);
 AS_BUDDY_IMPORT(free) void as_buddy_free(void *ptr);
+AS_BUDDY_IMPORT(buddy_free) uint32_t as_buddy_free_checked(void *ptr);
 AS_BUDDY_IMPORT(calloc) void *as_buddy_calloc(size_t count, size_t size);
 AS_BUDDY_IMPORT(realloc) void *as_buddy_realloc(void *ptr, size_t size);
 AS_BUDDY_IMPORT(aligned_alloc) void *as_buddy_aligned_alloc(size_t align, size_t size);
@@ -50,9 +51,13 @@ __attribute__((noinline, cold)) static void as_buddy_start(void) {
 /* One load and a branch the predictor learns: the import call costs far more. */
 #define START() do { if (__builtin_expect(!as_buddy_started, 0)) as_buddy_start(); } while (0)
 
-/* POSIX: a failed allocation sets errno: EINVAL for a bad alignment, ENOMEM for the rest. */
+/* POSIX: a failed allocation sets errno: ENOMEM when there is no room (or the size is beyond
+ * the largest block), EINVAL for a bad alignment or a pointer that is no live block. */
 static void *as_buddy_result(void *p) {
-  if (!p) errno = buddy_last_error() == AS_BUDDY_BAD_ALIGN ? EINVAL : ENOMEM;
+  if (!p) {
+    uint32_t code = buddy_last_error();
+    errno = code == AS_BUDDY_OUT_OF_MEMORY || code == AS_BUDDY_TOO_LARGE ? ENOMEM : EINVAL;
+  }
   return p;
 }
 
@@ -74,11 +79,15 @@ void *calloc(size_t count, size_t size) {
 
 /* realloc(p, 0) frees p and returns a new minimum block, as wasi-libc's dlmalloc does (the
  * module's own realloc export returns NULL there): a program written for wasi-libc that takes
- * NULL from realloc for out of memory keeps working. */
+ * NULL from realloc for out of memory keeps working. A p that is no live block gets NULL and
+ * EINVAL, as any realloc of it does, and no block. */
 void *realloc(void *ptr, size_t size) {
   START();
   if (ptr && !size) {
-    as_buddy_free(ptr);
+    if (as_buddy_free_checked(ptr) != AS_BUDDY_OK) {
+      errno = EINVAL;
+      return NULL;
+    }
     return as_buddy_result(as_buddy_malloc(0));
   }
   return as_buddy_result(as_buddy_realloc(ptr, size));

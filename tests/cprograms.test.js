@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { WASI } from "node:wasi";
 import { instantiateGuest, memoryImportMinimum, ErrorCode } from "../bindings/dist/index.js";
 import { missing, requireTool } from "../scripts/system-tools.js";
+import { classSize } from "./model.js";
 
 const OUT = fileURLToPath(new URL("../build/test/cprograms/", import.meta.url));
 mkdirSync(OUT, { recursive: true });
@@ -43,10 +44,10 @@ function build(file) {
 
 /** Runs a WASI command; returns its exit code, stdout and stderr. `instantiate(imports)` gives
  *  the instance's exports (with memory). */
-async function runWasi(tag, instantiate) {
+async function runWasi(tag, instantiate, args = []) {
   const files = { stdout: `${OUT}${tag}.stdout`, stderr: `${OUT}${tag}.stderr` };
   const fds = { stdout: openSync(files.stdout, "w"), stderr: openSync(files.stderr, "w") };
-  const wasi = new WASI({ version: "preview1", args: [tag], ...fds, returnOnExit: true });
+  const wasi = new WASI({ version: "preview1", args: [tag, ...args], ...fds, returnOnExit: true });
   let code, error;
   try {
     const exports = await instantiate(wasi.getImportObject());
@@ -60,12 +61,12 @@ async function runWasi(tag, instantiate) {
   return { code, error, stdout: readFileSync(files.stdout, "utf8"), stderr: readFileSync(files.stderr, "utf8") };
 }
 
-async function onBuddy(path, tag) {
+async function onBuddy(path, tag, args = []) {
   let guest;
   const result = await runWasi(`${tag}.as-buddy`, async (imports) => {
     guest = await instantiateGuest(readFileSync(path), imports);
     return guest.exports;
-  });
+  }, args);
   return { ...result, guest };
 }
 
@@ -83,6 +84,12 @@ function assertNoLibcMalloc({ buddy, trace }) {
   const fromBuddy = imports.filter((i) => i.module === "as-buddy").map((i) => i.name);
   assert.ok(fromBuddy.includes("malloc") && fromBuddy.includes("free"), `imports from as-buddy: ${fromBuddy}`);
   assert.deepEqual(imports.filter((i) => i.module === "env").map((i) => i.name), ["memory"]);
+}
+
+/** What wasi-libc keeps allocated for a main(argc, argv) program: argv's pointer array and its
+ *  strings, two blocks it never frees (contract.c takes argv; the other programs do not). */
+function argvBytes(args) {
+  return classSize(4 * (args.length + 1)) + classSize(args.reduce((n, a) => n + a.length + 1, 0));
 }
 
 const needC = { skip: (!process.env.CI && missing("wasi-libc")) || false };
@@ -146,7 +153,25 @@ test("malloc, posix_memalign, aligned_alloc, realloc and errno keep the C contra
   ].join("\n"));
   const libc = await onLibc(b.libc, "contract");
   assert.equal(libc.stdout, mine.stdout, "wasi-libc's dlmalloc prints the same");
-  assert.equal(mine.guest.heap.stats().usedBytes, 0);
+  assert.equal(mine.guest.heap.stats().usedBytes, argvBytes(["contract.as-buddy"]), "all freed but libc's argv");
+  mine.guest.heap.check();
+});
+
+test("misuse from C (realloc or free of a pointer that is no live block) gets NULL and EINVAL, nothing lost", needC, async () => {
+  requireTool("wasi-libc");
+  const b = build("contract.c");
+  const mine = await onBuddy(b.buddy, "contract-misuse", ["misuse"]);
+  assert.equal(mine.code, 0, `${mine.stderr} ${mine.error ?? ""}`);
+  assert.equal(mine.stdout, [
+    "realloc(interior, 0): NULL, errno EINVAL 1",
+    "realloc(interior, 200): NULL, errno EINVAL 1",
+    "p still usable: 1",
+    "done",
+    "",
+  ].join("\n"));
+  const s = mine.guest.heap.stats();
+  assert.equal(s.usedBytes, argvBytes(["contract-misuse.as-buddy", "misuse"]), "the one block was freed once (libc's argv stays); the bad calls freed nothing");
+  assert.equal(s.rejectedFrees, 4, "two reallocs, a free of the interior pointer and a double free, rejected");
   mine.guest.heap.check();
 });
 
