@@ -13,8 +13,9 @@ import { inCache, rejectCached, cacheable, cachedAlloc, cachedFree, usableSizeOf
 
 
 // buddy_alloc/malloc and buddy_free/free repeat their few lines rather than share a helper:
-// a call costs pairs about 7%, and an @inline helper (same wasm semantics) made the threads
-// stress fail under V8's baseline compiler (10 of 14 runs; see module.ts on prologues).
+// with a shared non-inline helper pairs measured 1.10x in three of four alternating runs
+// (the fourth 0.94x), and an @inline helper (same wasm semantics) made the threads stress fail
+// under V8's baseline compiler (10 of 14 runs; see module.ts on prologues).
 export function buddy_alloc(size: usize, align: usize): usize {
   let r = heap();
   if (!r) return 0;

@@ -1,0 +1,27 @@
+// Two builds of the C module side by side on the driver's workloads, in one process, in
+// alternating order: `node scripts/bench/compare.js a.wasm b.wasm [pairs,churn,...] [runs=7]`.
+// Prints the median ns per call of each and b/a. For "did this change slow the hot path":
+// build the old commit's module (npx asc assembly/cabi.ts --config asconfig.json --target
+// release -o old.wasm in its checkout) and compare it with build/as-buddy.wasm.
+import { readFileSync } from "node:fs";
+import { plan } from "./suite.js";
+
+const [a, b, only = "pairs,churn,fill,random", runsArg = "7"] = process.argv.slice(2);
+if (!a || !b) throw new Error("usage: node scripts/bench/compare.js a.wasm b.wasm [workloads] [runs]");
+const driver = new WebAssembly.Module(readFileSync(new URL("../../build/bench/driver.wasm", import.meta.url)));
+const modules = [new WebAssembly.Module(readFileSync(a)), new WebAssembly.Module(readFileSync(b))];
+const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+for (const w of plan(1).filter((x) => only.split(",").includes(x.name))) {
+  const ns = [[], []];
+  for (let r = 0; r < Number(runsArg); r++) {
+    for (const k of r & 1 ? [1, 0] : [0, 1]) {
+      const alloc = new WebAssembly.Instance(modules[k], {}).exports;
+      const d = new WebAssembly.Instance(driver, { alloc }).exports;
+      const t0 = performance.now();
+      const calls = d[w.fn ?? w.name](...w.args, 0x2545f491) >>> 0;
+      ns[k].push(((performance.now() - t0) * 1e6) / calls);
+    }
+  }
+  const [ma, mb] = ns.map(median);
+  console.log(`${w.name.padEnd(10)} a ${ma.toFixed(1).padStart(7)}  b ${mb.toFixed(1).padStart(7)}  b/a ${(mb / ma).toFixed(3)}`);
+}
