@@ -7,54 +7,33 @@ import { check } from "../check";
 import { ErrorCode } from "../errors";
 import { getLastError, setLastError, getCheckDetail } from "../layout";
 import {
-  CACHED, heap, rootIfSet, enter, leave, setupError, recordError, inMemory, statsRecord, emptyStatsRecord,
+  CACHED, heap, begin, rootIfSet, enter, leave, setupError, recordError, inMemory, statsRecord, emptyStatsRecord,
 } from "./module";
-import { inCache, rejectCached, cacheable, cachedAlloc, cachedFree, usableSizeOf } from "./cache";
+import { inCache, rejectCached, usableSizeOf, allocate, release } from "./cache";
 
 
-// buddy_alloc/malloc and buddy_free/free repeat their few lines rather than share a helper:
-// with a shared non-inline helper pairs measured 1.10x in three of four alternating runs
-// (the fourth 0.94x), and an @inline helper (same wasm semantics) made the threads stress fail
-// under V8's baseline compiler (10 of 14 runs; see module.ts on prologues).
 export function buddy_alloc(size: usize, align: usize): usize {
-  let r = heap();
-  if (!r) return 0;
-  if (CACHED && cacheable(r, size, align)) return cachedAlloc(r, size);
-  enter(r);
-  let p = core.allocAligned(r, size, align);
-  leave(r);
-  return p;
+  return allocate(size, align);
 }
 
 
 
 export function buddy_alloc_zeroed(size: usize, align: usize): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let p = core.allocZeroed(r, size, align);
   leave(r);
   return p;
 }
 
 export function buddy_free(ptr: usize): u32 {
-  let r = heap();
-  if (!r) return setupError();
-  if (CACHED) {
-    let c = cachedFree(r, ptr);
-    if (c >= 0) return <u32>c;
-  }
-  enter(r);
-  let code = inCache(r, ptr) ? rejectCached(r) : core.free(r, ptr);
-  leave(r);
-  return code;
+  return release(ptr);
 }
 
 
 export function buddy_realloc(ptr: usize, size: usize): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let p: usize = 0;
   if (ptr && inCache(r, ptr)) rejectCached(r);
   else p = core.realloc(r, ptr, size);
@@ -70,9 +49,8 @@ export function buddy_usable_size(ptr: usize): usize {
 
 /** Sized free (Rust GlobalAlloc::dealloc): returns an ErrorCode. */
 export function buddy_dealloc(ptr: usize, size: usize, align: usize): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return setupError();
-  enter(r);
   let code = inCache(r, ptr) ? rejectCached(r) : core.dealloc(r, ptr, size, align);
   leave(r);
   return code;
@@ -80,9 +58,8 @@ export function buddy_dealloc(ptr: usize, size: usize, align: usize): u32 {
 
 /** Adds [base, base + size) of this memory as another region. */
 export function buddy_add_region(base: usize, size: usize): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return setupError();
-  enter(r);
   let code = core.addRegion(r, base, size);
   leave(r);
   return code;
@@ -90,9 +67,8 @@ export function buddy_add_region(base: usize, size: usize): u32 {
 
 /** Merges the free buddies that deferred coalescing left; returns how many merges. */
 export function buddy_coalesce(): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let n = core.coalesce(r);
   leave(r);
   return n;
@@ -100,9 +76,8 @@ export function buddy_coalesce(): u32 {
 
 /** Runs the heap checker: 0 (OK) or an ErrorCode; buddy_check_detail() names the invariant. */
 export function buddy_check(): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return setupError();
-  enter(r);
   let code = check(r);
   leave(r);
   return code;
@@ -119,9 +94,8 @@ export function buddy_check_detail(): u32 {
  *  first call (256 bytes in use per instance that reads statistics). All zero without a heap;
  *  0 when setup could not even make room for the record. */
 export function buddy_stats(): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return emptyStatsRecord();
-  enter(r);
   let out = statsRecord(r);
   if (out) core.statsInto(r, out);
   leave(r);
@@ -145,7 +119,7 @@ export function buddy_alloc_many(sizes: usize, count: u32, out: usize): u32 {
     recordError(r, ErrorCode.BAD_REGION);
     return ErrorCode.BAD_REGION;
   }
-  enter(r);
+  r = enter();
   let code: u32 = ErrorCode.OK;
   for (let i: u32 = 0; i < count; ++i) {
     let p = core.allocAligned(r, load<u32>(sizes + (<usize>i << 2)), 0);
@@ -171,7 +145,7 @@ export function buddy_free_many(ptrs: usize, count: u32): u32 {
     recordError(r, ErrorCode.BAD_REGION);
     return 0;
   }
-  enter(r);
+  r = enter();
   let i: u32 = 0;
   for (; i < count; ++i) {
     let p = load<u32>(ptrs + (<usize>i << 2));

@@ -5,35 +5,20 @@
 
 import * as core from "../heap";
 import { ErrorCode } from "../errors";
-import { CACHED, heap, enter, leave, rejectAlloc } from "./module";
-import { inCache, rejectCached, cacheable, cachedAlloc, cachedFree, usableSizeOf } from "./cache";
+import { begin, leave, rejectAlloc } from "./module";
+import { inCache, rejectCached, usableSizeOf, allocate, release } from "./cache";
 
-// malloc and free repeat buddy_alloc's and buddy_free's lines (api.ts says why).
 export function malloc(size: usize): usize {
-  let r = heap();
-  if (!r) return 0;
-  if (CACHED && cacheable(r, size ? size : 1, 0)) return cachedAlloc(r, size ? size : 1);
-  enter(r);
-  let p = core.allocAligned(r, size ? size : 1, 0);
-  leave(r);
-  return p;
+  return allocate(size ? size : 1, 0);
 }
 
 export function free(ptr: usize): void {
-  if (!ptr) return;
-  let r = heap();
-  if (!r) return;
-  if (CACHED && cachedFree(r, ptr) >= 0) return;
-  enter(r);
-  if (inCache(r, ptr)) rejectCached(r);
-  else core.free(r, ptr);
-  leave(r);
+  if (ptr) release(ptr);
 }
 
 export function calloc(count: usize, size: usize): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let p: usize = 0;
   if (size && count > <usize>0xFFFFFFFF / size) rejectAlloc(r, ErrorCode.TOO_LARGE);
   else {
@@ -45,9 +30,8 @@ export function calloc(count: usize, size: usize): usize {
 }
 
 export function realloc(ptr: usize, size: usize): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let p: usize = 0;
   if (ptr && inCache(r, ptr)) rejectCached(r);
   else if (!size && ptr) core.free(r, ptr); // realloc(p, 0) frees p
@@ -57,9 +41,8 @@ export function realloc(ptr: usize, size: usize): usize {
 }
 
 export function aligned_alloc(align: usize, size: usize): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let p: usize = 0;
   if (!align) rejectAlloc(r, ErrorCode.BAD_ALIGN);
   else p = core.allocAligned(r, size ? size : 1, align);

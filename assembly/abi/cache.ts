@@ -8,7 +8,7 @@ import {
   MAX_REGIONS, getSpanLo, getSpanHi, getRegionCount, getRegionStart, getRegionEnd, getSplitBase,
   getFreeBase, getMetaPtr, getMetaSize, sizeOf, getMaxOrder, CACHE_TAG_AT,
 } from "../layout";
-import { CACHED, heap, enter, leave } from "./module";
+import { CACHED, heap, begin, enter, leave, setupError } from "./module";
 
 // One lock serialises every call, and with two threads most of a call's time is spent waiting
 // for it or moving the heap's cache lines between cores. So each instance keeps a cache of small
@@ -70,11 +70,37 @@ let cache: usize = 0;
   return size - 1 < (<usize>1 << (minLog + CACHE_ORDERS - 1)) && align <= (<usize>1 << minLog);
 }
 
-/** buddy_usable_size and malloc_usable_size: the block's size, 0 for a bad pointer. */
-export function usableSizeOf(ptr: usize): usize {
+/** buddy_alloc and malloc: from this instance's cache where there is one, else the core. */
+// @ts-ignore: decorator
+@inline export function allocate(size: usize, align: usize): usize {
   let r = heap();
   if (!r) return 0;
-  enter(r);
+  if (CACHED && cacheable(r, size, align)) return cachedAlloc(r, size);
+  r = enter();
+  let p = core.allocAligned(r, size, align);
+  leave(r);
+  return p;
+}
+
+/** buddy_free and free: into this instance's cache where it may go, else the core. */
+// @ts-ignore: decorator
+@inline export function release(ptr: usize): u32 {
+  let r = heap();
+  if (!r) return setupError();
+  if (CACHED) {
+    let c = cachedFree(r, ptr);
+    if (c >= 0) return <u32>c;
+  }
+  r = enter();
+  let code = inCache(r, ptr) ? rejectCached(r) : core.free(r, ptr);
+  leave(r);
+  return code;
+}
+
+/** buddy_usable_size and malloc_usable_size: the block's size, 0 for a bad pointer. */
+export function usableSizeOf(ptr: usize): usize {
+  let r = begin();
+  if (!r) return 0;
   let n: usize = 0;
   // A cached block is free: the error a free would get, not counted (as core.usableSize).
   if (inCache(r, ptr)) setLastError(r, ErrorCode.DOUBLE_FREE);
@@ -97,7 +123,7 @@ export function cachedAlloc(r: usize, size: usize): usize {
       return p;
     }
   }
-  enter(r);
+  r = enter();
   if (!cache) {
     cache = core.allocAligned(r, CACHE_BYTES, 16);
     if (cache) memory.fill(cache, 0, CACHE_BYTES);
@@ -143,14 +169,14 @@ export function cachedFree(r: usize, ptr: usize): i32 {
   if (atomic.load<u32>(seq) != s1 || k < 0 || <u32>k >= CACHE_ORDERS) return -1;
   // ptr is a live block of order k: claim it for this cache, unless a cache has it already.
   if (atomic.xchg<u32>(ptr + CACHE_TAG_AT, tagOf(ptr)) == tagOf(ptr)) {
-    enter(r);
+    r = enter();
     let code = rejectCached(r);
     leave(r);
     return <i32>code;
   }
   let n = cacheCount(<u32>k);
   if (n == CACHE_SLOTS) {
-    enter(r); // full: half goes back to the heap under one lock
+    r = enter(); // full: half goes back to the heap under one lock
     for (let i = CACHE_SLOTS >> 1; i < CACHE_SLOTS; ++i) core.freeUnchecked(r, load<u32>(cacheSlot(<u32>k, i)));
     leave(r);
     n = CACHE_SLOTS >> 1;
@@ -165,9 +191,8 @@ export function cachedFree(r: usize, ptr: usize): i32 {
  *  the number of blocks given back. */
 export function buddy_cache_flush(): u32 {
   if (!CACHED || !cache) return 0;
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let given: u32 = 0;
   for (let k: u32 = 0; k < CACHE_ORDERS; ++k) {
     let n = cacheCount(k);

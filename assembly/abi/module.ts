@@ -92,20 +92,35 @@ export function setupError(): u32 { return initError; }
   }
 }
 
-// Every entry point writes its prologue out: `let r = heap(); if (!r) return ...; enter(r);`.
-// A helper that returned the root with the lock taken (the lock inlined inside `if (r)`) gave
-// the same wasm semantics, yet made the four-worker threads stress fail under V8's baseline
-// compiler (`node --liftoff --no-wasm-tier-up scripts/threads-stress.js`: 3 of 12 fresh runs,
-// against 0 of 12 with the prologue written out, 0 of 22 under the optimizing compiler). The
-// cause is not known; until it is, the prologue stays in the shape that holds.
+// Why enter() reads the root again once the lock is held, instead of using the local its
+// caller read before. Under V8's baseline compiler (Liftoff, Node 20's V8 11.3), some shapes of
+// an entry point came out with that local reading 0 after the lock was taken: a free returned
+// NOT_IN_HEAP and wrote its error at address 20 (0 + the control block's lastError offset), as
+// a sentinel planted there showed, and the same free succeeded when called again. The wasm was
+// correct (the local is checked non-zero before, nothing writes it after), the optimizing
+// compiler never showed it (0 of 20 runs), and which shape failed changed with unrelated
+// edits (`node --liftoff --no-wasm-tier-up scripts/threads-stress.js`: one run in 14 to 60
+// failed with the cache's alloc and free as shared helpers). With the root read from the
+// global after the lock, that same shape passed 200 runs. Node runs new code on Liftoff first,
+// so this is a user's case, not only a test flag's.
 
-/** Entry into the heap: takes the lock; in the threads build also clears the shared error slot
- *  so that leave() can tell whether this call failed. */
+/** The heap's root with the heap entered (see enter), or 0 if it cannot be set up: the
+ *  prologue of every locked call. */
 // @ts-ignore: decorator
-@inline export function enter(r: usize): void {
+@inline export function begin(): usize {
+  return heap() ? enter() : 0;
+}
+
+/** Entry into the heap: takes the lock and returns the root, read once the lock is held (see
+ *  the note above); in the threads build also clears the shared error slot so that leave()
+ *  can tell whether this call failed. */
+// @ts-ignore: decorator
+@inline export function enter(): usize {
   lock();
+  let r = root;
   if (CACHED) atomic.add<u32>(__heap_base + SHARED_SEQ, 1); // odd: the heap is changing
   if (THREADS) setLastError(r, ErrorCode.OK);
+  return r;
 }
 
 /** Leaves the heap: keeps this call's error for this instance, then unlocks. */

@@ -10,7 +10,7 @@
 import * as core from "../heap";
 import { PoolError } from "../errors";
 import * as pools from "../pool";
-import { heap, enter, leave, poolStatsRecord } from "./module";
+import { begin, leave, poolStatsRecord } from "./module";
 
 /** Not a u64 up to 2^53: larger than every valid value, so every check rejects it. */
 // @ts-ignore: decorator
@@ -26,9 +26,8 @@ let poolCreateError: u32 = PoolError.OK;
 /** Creates a pool (docs/pool.md); returns its pointer, or 0 with
  *  buddy_pool_create_error() saying why. */
 export function buddy_pool_create(base: f64, size: f64, minAlloc: f64, maxAlloc: f64, minBuddy: f64): usize {
-  let r = heap();
+  let r = begin();
   if (!r) { poolCreateError = PoolError.NO_METADATA_MEMORY; return 0; }
-  enter(r);
   let p = pools.createPool(r, exact(base), exact(size), exact(minAlloc), exact(maxAlloc), exact(minBuddy));
   poolCreateError = pools.poolCreateError();
   leave(r);
@@ -40,9 +39,8 @@ export function buddy_pool_create_error(): u32 {
 }
 
 export function buddy_pool_destroy(pool: usize): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return PoolError.NOT_A_POOL;
-  enter(r);
   let code = pools.destroyPool(pool);
   leave(r);
   return code;
@@ -56,9 +54,8 @@ enum PoolOp { ALLOC, USABLE_SIZE, ALLOC_HANDLE, HANDLE_ADDRESS, FREE, FREE_HANDL
  *  A pointer that is no live pool is NOT_A_POOL. */
 function poolCall(pool: usize, arg: f64, op: PoolOp): i64 {
   let code = op >= PoolOp.FREE;
-  let r = heap();
+  let r = begin();
   if (!r) return code ? PoolError.NOT_A_POOL : -PoolError.NOT_A_POOL;
-  enter(r);
   let v: i64;
   let x = exact(arg);
   if (!pools.isPool(pool)) v = code ? PoolError.NOT_A_POOL : -PoolError.NOT_A_POOL;
@@ -103,9 +100,8 @@ export function buddy_pool_free_handle(pool: usize, handle: f64): u32 {
 }
 
 export function buddy_pool_check(pool: usize): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return PoolError.NOT_A_POOL;
-  enter(r);
   let code = pools.isPool(pool) ? pools.poolCheck(pool) : PoolError.NOT_A_POOL;
   leave(r);
   return code;
@@ -114,9 +110,8 @@ export function buddy_pool_check(pool: usize): u32 {
 /** Fills the pool statistics record (layout.ts) and returns its address, or 0 if `pool` is
  *  not a pool (threads build: a per-instance block of the heap, as buddy_stats). */
 export function buddy_pool_stats(pool: usize): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let out: usize = 0;
   if (pools.isPool(pool)) {
     out = poolStatsRecord(r);
@@ -135,9 +130,8 @@ export function buddy_compute_buddy_size(bytes: f64, minBuddy: f64, maxBuddy: f6
 
 /** The block starting at `unit` of the pool (address base + unit * minBuddy): as buddy_leaf. */
 export function buddy_pool_leaf(pool: usize, unit: f64): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return core.NOT_A_LEAF;
-  enter(r);
   let info = pools.isPool(pool) ? pools.poolLeaf(pool, exact(unit)) : core.NOT_A_LEAF;
   leave(r);
   return info;

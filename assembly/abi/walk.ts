@@ -3,14 +3,13 @@
 
 import * as core from "../heap";
 import { getRegionCount, getRegionStart, getRegionEnd } from "../layout";
-import { heap, enter, leave } from "./module";
+import { begin, leave } from "./module";
 
 
 /** Start of region i (in address order), 0 past the last. */
 export function buddy_region_start(i: u32): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let a = i < getRegionCount(r) ? getRegionStart(r, i) : 0;
   leave(r);
   return a;
@@ -18,9 +17,8 @@ export function buddy_region_start(i: u32): usize {
 
 /** End of region i, 0 past the last. */
 export function buddy_region_end(i: u32): usize {
-  let r = heap();
+  let r = begin();
   if (!r) return 0;
-  enter(r);
   let b = i < getRegionCount(r) ? getRegionEnd(r, i) : 0;
   leave(r);
   return b;
@@ -30,9 +28,8 @@ export function buddy_region_end(i: u32): usize {
  *  0xFFFFFFFF if ptr is not a block start inside a region. A walk from a region's start, by
  *  block sizes, visits every block of the region. */
 export function buddy_leaf(ptr: usize): u32 {
-  let r = heap();
+  let r = begin();
   if (!r) return core.NOT_A_LEAF;
-  enter(r);
   let info = core.leafInfo(r, ptr);
   leave(r);
   return info;

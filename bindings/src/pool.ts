@@ -69,19 +69,26 @@ function isExact(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= LIMIT;
 }
 
+/** The smallest power of two >= x (x an integer up to 2^53; doubling is exact there). */
+function nextPowerOfTwo(x: number): number {
+  let p = 1;
+  while (p < x) p *= 2;
+  return p;
+}
+
 /** buddy_pool's compute_buddy_size: the size of the block that serves `bytes`: minBuddy for
- *  anything up to minBuddy (0 included), else bytes rounded up to a power of two. Throws
+ *  anything up to minBuddy (0 included), else bytes rounded up to a power of two. The same rule
+ *  as the module's export (buddy_compute_buddy_size, assembly/pool.ts), here as a plain
+ *  function so that it needs no module; tests/pool.test.js holds the two equal. Throws
  *  BuddyPoolError INVALID_PARAMETER when minBuddy or maxBuddy is not a power of two (up to
  *  2^53) or minBuddy > maxBuddy, INVALID_SIZE when bytes is not an integer or exceeds maxBuddy. */
 export function computeBuddySize(bytes: number, minBuddy: number, maxBuddy: number): number {
   for (const [name, v] of [["bytes", bytes], ["minBuddy", minBuddy], ["maxBuddy", maxBuddy]] as const) requireNumber("computeBuddySize", name, v);
-  const pow2 = (x: number) => isExact(x) && x > 0 && 2 ** Math.round(Math.log2(x)) === x;
+  const pow2 = (x: number) => isExact(x) && x > 0 && nextPowerOfTwo(x) === x;
   const call = `computeBuddySize(${describe(bytes)}, ${describe(minBuddy)}, ${describe(maxBuddy)})`;
   if (!pow2(minBuddy) || !pow2(maxBuddy) || minBuddy > maxBuddy) throw new BuddyPoolError(PoolError.INVALID_PARAMETER, call);
   if (!isExact(bytes) || bytes > maxBuddy) throw new BuddyPoolError(PoolError.INVALID_SIZE, call);
-  let size = minBuddy;
-  while (size < bytes) size *= 2;
-  return size;
+  return bytes <= minBuddy ? minBuddy : nextPowerOfTwo(bytes);
 }
 
 /** The largest power of two that fits in `size` rounded down to whole minimum blocks (what
