@@ -5,7 +5,7 @@
 // beside each .json.
 import { readFileSync, writeFileSync, readdirSync, existsSync } from "node:fs";
 
-const COLORS = { "as-buddy": "#2f7d32", tlsf: "#1f5fa8", dlmalloc: "#b8671d", bump: "#8a8a8a" };
+const COLORS = { "as-buddy": "#2f7d32", tlsf: "#1f5fa8", dlmalloc: "#b8671d", emmalloc: "#7b3fa0", bump: "#8a8a8a" };
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 /** Bar chart of one value per workload and peer, driven from inside wasm (or WASI). */
@@ -69,11 +69,37 @@ export function efficiencyChart(result) {
   });
 }
 
+/** One table for several engines' results (docs/benchmarks.md, "The other engines"): per
+ *  workload, as-buddy's ns per call from inside wasm with x TLSF, and the fastest peer with its
+ *  figure (the runtime row compares the two runtimes). */
+export function enginesTable(results) {
+  const fmt = (x) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+  const engineName = (r) => `${r.meta.engine.name.replace(/ \(.*\)$/, "")} ${r.meta.engine.version}`;
+  const cellsFor = (result, w) => {
+    const runtime = w.startsWith("gc-");
+    const rows = result.rows.filter((x) => x.workload === w && (runtime ? x.mode === "runtime" : x.mode === "wasm" || x.mode === "wasi"));
+    const ours = rows.find((x) => x.peer === (runtime ? "as-buddy runtime" : "as-buddy"));
+    const tlsf = rows.find((x) => x.peer === (runtime ? "AS runtime (TLSF)" : "tlsf"));
+    if (!ours) return ["-", "-"];
+    const best = [...rows].sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0];
+    const bestName = best === ours ? "as-buddy" : `${best.peer.replace(/ \(TLSF\)$/, "")} ${fmt(best.nsPerOp.median)}`;
+    return [`${fmt(ours.nsPerOp.median)}${tlsf ? ` x${(ours.nsPerOp.median / tlsf.nsPerOp.median).toFixed(2)}` : ""}`, bestName];
+  };
+  const workloads = [...results[0].plan.map((p) => p.name), "gc-program", "gc-objects"]
+    .filter((w) => results.some((r) => r.rows.some((x) => x.workload === w)));
+  const out = [`| workload | ${results.map((r) => `${engineName(r)} | fastest`).join(" | ")} |`];
+  out.push(`| --- |${results.map(() => " ---: | --- |").join("")}`);
+  for (const w of workloads) out.push(`| ${w} | ${results.map((r) => cellsFor(r, w).join(" | ")).join(" | ")} |`);
+  return out.join("\n");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const md = process.argv.includes("--markdown");
-  let files = process.argv.slice(2).filter((a) => a !== "--markdown");
+  const engines = process.argv.includes("--engines");
+  let files = process.argv.slice(2).filter((a) => a !== "--markdown" && a !== "--engines");
   if (!files.length) files = existsSync("results") ? readdirSync("results").filter((f) => /^bench-.*\.json$/.test(f)).map((f) => `results/${f}`) : [];
   if (!files.length) { console.error("no results: run npm start (or npm run bench) first"); process.exit(1); }
+  if (engines) { console.log(enginesTable(files.map((f) => JSON.parse(readFileSync(f, "utf8"))))); process.exit(0); }
   for (const f of files) {
     if (md) { const r = JSON.parse(readFileSync(f, "utf8")); console.log(`\n### ${r.meta.engine.name} ${r.meta.engine.version}\n${markdown(r)}`); continue; }
     const result = JSON.parse(readFileSync(f, "utf8"));

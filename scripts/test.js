@@ -1,7 +1,7 @@
 // `npm test`: builds every module, runs the AssemblyScript specs (as-pect) and the Node tests,
 // and ends with one line CI reads: "N passed, N failed". Exits non-zero if anything failed.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, copyFileSync } from "node:fs";
 
 const node = process.execPath;
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
@@ -49,6 +49,21 @@ const nodeSummary = (out) => {
 };
 const files = readdirSync("tests").filter((f) => f.endsWith(".test.js")).map((f) => `tests/${f}`);
 step("Node tests", ["--test", "--test-reporter=spec", ...files], nodeSummary);
+
+// Every Node test again on the checked build (check() after every call, a trap in the call
+// that breaks an invariant): build/as-buddy.wasm, which the bindings load by default, is the
+// checked build for this step and the release build again after it (the next build rewrites
+// it anyway if this is interrupted). Tests read AS_BUDDY_BUILD (tests/support.js, CHECKED_RUN).
+const release = "build/as-buddy.wasm";
+const kept = "build/test/as-buddy.release.wasm";
+copyFileSync(release, kept);
+copyFileSync("build/test/as-buddy.checked.wasm", release);
+try {
+  step("Node tests on the checked build", ["--test", "--test-reporter=spec", ...files], nodeSummary,
+    { ...process.env, AS_BUDDY_BUILD: "checked" });
+} finally {
+  copyFileSync(kept, release);
+}
 
 // AS_LATEST=1 (CI sets it): users install the newest AssemblyScript 0.28.x, so the runtimes
 // and the library they compile must build and pass on it too, not only on the pinned one.

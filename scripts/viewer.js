@@ -3,7 +3,7 @@
 // built first if missing. PORT picks the port (default 8080; 0 for any free one).
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { serve } from "./bench/serve.js";
+import { serve } from "./serve.js";
 
 if (!["bindings/dist/index.js", "build/as-buddy.wasm"].every((f) => existsSync(f))) {
   console.log("building first (npm run build)...");

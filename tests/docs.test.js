@@ -1,5 +1,6 @@
 // The documentation says what the committed results and the tree say: the benchmark tables in
-// docs/benchmarks.md are the ones scripts/chart.js makes from the committed results, the
+// docs/benchmarks.md (Node's and the other engines') are the ones scripts/chart.js makes from
+// the committed results, the
 // README's headline figures are those results' figures, every relative link leads to a file,
 // and the README stays a guide (under 250 lines, the rest in docs/).
 import { test } from "node:test";
@@ -7,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { markdown } from "../scripts/chart.js";
+import { markdown, enginesTable } from "../scripts/chart.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const read = (rel) => readFileSync(join(ROOT, rel), "utf8");
@@ -19,6 +20,12 @@ test("docs/benchmarks.md holds the Node tables made from the committed results, 
   assert.ok(tables.length >= 4);
   for (const t of tables) assert.ok(doc.includes(t), `docs/benchmarks.md has the table starting ${t.split("\n")[2]}`);
   assert.ok(doc.includes(`commit \`${node.meta.commit}\``), `docs/benchmarks.md names commit ${node.meta.commit}`);
+});
+
+test("docs/benchmarks.md holds the other engines' table made from their committed results, all of one commit", () => {
+  const others = ["chromium", "firefox", "jsc", "wasi"].map((e) => JSON.parse(read(`scripts/bench/results/bench-${e}.json`)));
+  for (const r of others) assert.equal(r.meta.commit, node.meta.commit, `${r.meta.engine.name} ran on the Node results' commit`);
+  assert.ok(read("docs/benchmarks.md").includes(enginesTable(others)), "the table of `npm run chart -- --engines` over those results");
 });
 
 test("the README's headline figures are the committed results'", () => {

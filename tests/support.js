@@ -3,6 +3,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+/** Whether build/as-buddy.wasm is the checked build: `npm test` runs every Node test a second
+ *  time with it swapped in (scripts/test.js), so that a broken invariant traps in the call
+ *  that broke it. The few tests that corrupt a heap on purpose expect that trap then. */
+export const CHECKED_RUN = process.env.AS_BUDDY_BUILD === "checked";
+
 export const BUILDS = {
   release: fileURLToPath(new URL("../build/as-buddy.wasm", import.meta.url)),
   debug: fileURLToPath(new URL("../build/as-buddy.debug.wasm", import.meta.url)),
@@ -60,7 +65,7 @@ export async function inBrowser(t, name, viewport, fn) {
     return;
   }
   requireTool(name);
-  const { serve } = await import("../scripts/bench/serve.js");
+  const { serve } = await import("../scripts/serve.js");
   const { launchBrowser } = await import("../scripts/browser.js");
   const { browser, reason } = await launchBrowser(name);
   if (!browser) throw new Error(`${name} is installed but did not start: ${reason}`);

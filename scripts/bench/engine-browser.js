@@ -3,7 +3,7 @@
 // served on loopback with an import map for @thi.ng/malloc.
 import os from "node:os";
 import { execSync } from "node:child_process";
-import { serve, importMap } from "./serve.js";
+import { serve, importMap } from "../serve.js";
 import { launchBrowser } from "../browser.js";
 
 export async function runInBrowser(name, options) {

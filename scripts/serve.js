@@ -1,7 +1,7 @@
-// A static file server for the browser benchmark and browser tests: serves the repository on
-// 127.0.0.1 (an ephemeral port), with the headers that give pages cross-origin isolation
-// (finer performance.now(), SharedArrayBuffer) and the wasm MIME type, and an import map for
-// the pages that ask for one. Only files under the repository root. Browsers: scripts/browser.js.
+// A static file server for every page of the project (the browser benchmark, the browser tests,
+// the heap viewer): serves the repository on 127.0.0.1 (an ephemeral port), with the headers
+// that give pages cross-origin isolation (finer performance.now(), SharedArrayBuffer) and the
+// wasm MIME type, and an import map for the pages that ask for one. Only files under the repository root. Browsers: scripts/browser.js.
 import http from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
