@@ -29,11 +29,12 @@ function checkRows(result, modes, peers) {
   assert.match(table(result), /x1\.00/, "the table prints ratios to TLSF");
 }
 
-const wasmPeers = ["as-buddy", "tlsf", "bump", ...(notes.some((n) => n.startsWith("dlmalloc skipped")) ? [] : ["dlmalloc"])];
+const cPeers = ["dlmalloc", "emmalloc"].filter((peer) => !notes.some((n) => n.startsWith(`${peer} skipped`)));
+const wasmPeers = ["as-buddy", "tlsf", "bump", ...cPeers];
 
-test("dlmalloc builds wherever clang links for wasm32-wasi, and in CI", { skip: (!process.env.CI && missing("wasi-libc")) || false }, () => {
+test("dlmalloc and emmalloc build wherever clang links for wasm32-wasi, and in CI", { skip: (!process.env.CI && missing("wasi-libc")) || false }, () => {
   requireTool("wasi-libc");
-  assert.deepEqual(notes.filter((n) => n.startsWith("dlmalloc")), []);
+  assert.deepEqual(notes.filter((n) => n.startsWith("dlmalloc") || n.startsWith("emmalloc")), []);
 });
 
 const cxxSkip = { skip: (!process.env.CI && missing("libc++")) || false };
@@ -82,11 +83,11 @@ for (const engine of ["chromium", "firefox", "jsc", "wasi"]) {
       return;
     }
     checkRows(result, [engine === "wasi" ? "wasi" : "wasm"], wasmPeers);
-    if (engine === "wasi" && wasmPeers.includes("dlmalloc")) {
-      // dlmalloc's WASI module runs the C copy of the driver (peers/wasi-driver.c): same calls.
+    if (engine === "wasi") {
+      // dlmalloc's and emmalloc's WASI modules run the C copy of the driver (peers/wasi-driver.c): same calls.
       for (const w of workloads) {
         const calls = (peer) => result.rows.find((x) => x.workload === w && x.peer === peer && x.mode === "wasi").calls;
-        assert.equal(calls("dlmalloc"), calls("as-buddy"), `${w}: the C driver makes the AssemblyScript driver's calls`);
+        for (const peer of cPeers) assert.equal(calls(peer), calls("as-buddy"), `${w}: the C driver on ${peer} makes the AssemblyScript driver's calls`);
       }
     }
     if (engine !== "wasi") checkRows(result, ["js"], wasmPeers);

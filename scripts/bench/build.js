@@ -1,6 +1,7 @@
 // Builds the benchmark's modules into build/bench/: the driver, AssemblyScript's TLSF and bump
-// allocators under C names, and dlmalloc from wasi-libc (only where clang and Debian's
-// wasi-libc are installed; the benchmark says so and runs without it otherwise). as-buddy is
+// allocators under C names, dlmalloc from wasi-libc and Emscripten's emmalloc (these two only
+// where clang and Debian's wasi-libc are installed; the benchmark says so and runs without them
+// otherwise). as-buddy is
 // the project's own build/as-buddy.wasm.
 import asc from "assemblyscript/asc";
 import { spawnSync } from "node:child_process";
@@ -41,10 +42,33 @@ export async function buildBench() {
     // -fno-builtin-*: else clang elides malloc/free pairs whose memory is never used.
     const w = spawnSync("clang", ["--target=wasm32-wasi", "-O2", "-fno-builtin-malloc", "-fno-builtin-free", "-fno-builtin-realloc", "-fno-builtin-calloc", "-o", `${OUT}/wasi/dlmalloc.wasm`, "scripts/bench/peers/wasi-driver.c"], { encoding: "utf8" });
     if (w.status !== 0) notes.push(`dlmalloc's WASI build skipped: clang failed: ${w.stderr.trim()}`);
+    notes.push(...buildEmmalloc());
   }
   const whyCxx = missing("libc++");
   if (whyCxx) notes.push(`cxx-program skipped: ${whyCxx}`);
   else notes.push(...buildCxx());
+  return notes;
+}
+
+/** emmalloc (Emscripten's small allocator, scripts/bench/peers/emmalloc/): a module of its own
+ *  exporting the C names, like dlmalloc's, and a WASI command build with the C driver (whose
+ *  _start runs the constructors). NDEBUG
+ *  as in Emscripten's release builds of it (its asserts would pull in stdio). */
+function buildEmmalloc() {
+  // -fno-strict-aliasing: emmalloc reads and writes region sizes through several types; without
+  // it the random workload faulted in attempt_allocate here (wasi-libc, which ships emmalloc,
+  // met the same in prev_region: its issue 421).
+  const flags = ["--target=wasm32-wasi", "-O2", "-DNDEBUG", "-fno-strict-aliasing", "-Iscripts/bench/peers/emmalloc/include"];
+  const source = "scripts/bench/peers/emmalloc/emmalloc-peer.c";
+  const notes = [];
+  // A reactor (-mexec-model=reactor): emmalloc sets its free lists up in a constructor, which
+  // the module's _initialize runs (the suite calls it).
+  const r = spawnSync("clang", [...flags, "-mexec-model=reactor", "-Wl,--export=malloc",
+    "-Wl,--export=free", "-Wl,--export=realloc", "-Wl,--gc-sections", "-o", `${OUT}/emmalloc.wasm`, source], { encoding: "utf8" });
+  if (r.status !== 0) notes.push(`emmalloc skipped: clang failed: ${r.stderr.trim()}`);
+  const w = spawnSync("clang", [...flags, "-fno-builtin-malloc", "-fno-builtin-free", "-fno-builtin-realloc", "-fno-builtin-calloc",
+    "-o", `${OUT}/wasi/emmalloc.wasm`, "scripts/bench/peers/wasi-driver.c", source], { encoding: "utf8" });
+  if (w.status !== 0) notes.push(`emmalloc's WASI build skipped: clang failed: ${w.stderr.trim()}`);
   return notes;
 }
 

@@ -10,7 +10,7 @@ import { execSync } from "node:child_process";
 import { plan, row } from "./suite.js";
 import { runCommand } from "./wasi-shim.js";
 
-const PEERS = ["as-buddy", "tlsf", "dlmalloc", "bump"];
+const PEERS = ["as-buddy", "tlsf", "dlmalloc", "emmalloc", "bump"];
 const BUMP_WORKLOADS = ["pairs", "fill"];
 
 export async function run(options) {

@@ -5,6 +5,7 @@ export const MODULE_FILES = {
   "as-buddy": "build/as-buddy.wasm",
   tlsf: "build/bench/tlsf.wasm",
   dlmalloc: "build/bench/dlmalloc.wasm",
+  emmalloc: "build/bench/emmalloc.wasm",
   bump: "build/bench/bump.wasm",
   "gc-buddy": "build/bench/gc-buddy.wasm",
   "gc-tlsf": "build/bench/gc-tlsf.wasm",

@@ -4,14 +4,14 @@
 // env = {
 //   engine: { name, version },
 //   now(): milliseconds, high resolution,
-//   loadModule(name): Promise<WebAssembly.Module | null>  (driver, as-buddy, tlsf, bump, dlmalloc),
+//   loadModule(name): Promise<WebAssembly.Module | null>  (driver, as-buddy, tlsf, bump, dlmalloc, emmalloc),
 //   BuddyHeap?: the bindings' class (for the "as-buddy bindings" and batch rows),
 //   MemPool?: @thi.ng/malloc's MemPool (JavaScript-only peer),
 //   scale, runs, seed, modes: ["wasm", "js"], log(line)
 // }
 import { makeWorkloads } from "./workloads.js";
 
-export const WASM_PEERS = ["as-buddy", "tlsf", "dlmalloc", "bump"];
+export const WASM_PEERS = ["as-buddy", "tlsf", "dlmalloc", "emmalloc", "bump"];
 /** The runtime rows: [workload, module on as-buddy's runtime, module on AssemblyScript's]. */
 export const GC_PROGRAMS = [["gc-program", "gc-buddy", "gc-tlsf"], ["gc-objects", "gc-objects-buddy", "gc-objects-tlsf"]];
 /** The bump allocator never reuses memory: only the workloads it can finish within 4 GiB. */
@@ -55,7 +55,13 @@ export async function runSuite(env) {
     else notes.push(`${name}: module not available, skipped`);
   }
   const rows = [];
-  const instantiate = (name) => new WebAssembly.Instance(modules[name], {}).exports;
+  // A WASI reactor (emmalloc's module: its free lists are set up by a constructor) runs its
+  // constructors through _initialize before the first call, as the reactor convention says.
+  const instantiate = (name) => {
+    const e = new WebAssembly.Instance(modules[name], {}).exports;
+    e._initialize?.();
+    return e;
+  };
   const repeat = (fn) => {
     fn(); // warm-up, not counted
     const out = [];

@@ -1,5 +1,6 @@
-/* The benchmark driver (scripts/bench/driver.ts) in C, for dlmalloc's WASI command build:
- * wasi-libc's own malloc, the same xorshift32 sequence and the same workloads. argv: seed,
+/* The benchmark driver (scripts/bench/driver.ts) in C, for dlmalloc's and emmalloc's WASI
+ * command builds (wasi-libc's own malloc, or emmalloc linked in): the same xorshift32
+ * sequence and the same workloads. argv: seed,
  * workload index (the order of plan() in suite.js), arguments; prints "calls ns peakLive memoryBytes failures" like
  * wasi-main.ts. Built by scripts/bench/build.js. */
 #include <stdint.h>

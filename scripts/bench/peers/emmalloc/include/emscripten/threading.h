@@ -1,0 +1,2 @@
+/* <emscripten/threading.h> for emmalloc.c outside Emscripten: single-threaded, nothing needed. */
+#pragma once
