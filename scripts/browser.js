@@ -60,7 +60,9 @@ export async function launchBrowser(name) {
   }
   let puppeteer;
   try { puppeteer = (await import("puppeteer-core")).default; } catch { return { reason: "puppeteer-core is not installed (npm install)" }; }
-  const b = await puppeteer.launch({ browser: "firefox", executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr", headless: true });
+  // protocolTimeout: the benchmark runs the whole suite in one evaluate() call, over three
+  // minutes in Firefox (puppeteer's default limit) once emmalloc joined the peers.
+  const b = await puppeteer.launch({ browser: "firefox", executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr", headless: true, protocolTimeout: 30 * 60 * 1000 });
   const version = (await b.version()).replace(/^firefox\//, "");
   return {
     browser: {
