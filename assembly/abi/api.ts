@@ -11,12 +11,9 @@ import {
 } from "./module";
 import { inCache, rejectCached, usableSizeOf, allocate, release } from "./cache";
 
-
 export function buddy_alloc(size: usize, align: usize): usize {
   return allocate(size, align);
 }
-
-
 
 export function buddy_alloc_zeroed(size: usize, align: usize): usize {
   let r = begin();
@@ -29,7 +26,6 @@ export function buddy_alloc_zeroed(size: usize, align: usize): usize {
 export function buddy_free(ptr: usize): u32 {
   return release(ptr);
 }
-
 
 export function buddy_realloc(ptr: usize, size: usize): usize {
   let r = begin();
@@ -44,8 +40,6 @@ export function buddy_realloc(ptr: usize, size: usize): usize {
 export function buddy_usable_size(ptr: usize): usize {
   return usableSizeOf(ptr);
 }
-
-
 
 /** Sized free (Rust GlobalAlloc::dealloc): returns an ErrorCode. */
 export function buddy_dealloc(ptr: usize, size: usize, align: usize): u32 {

@@ -101,8 +101,10 @@ export function setupError(): u32 { return initError; }
 // compiler never showed it (0 of 20 runs), and which shape failed changed with unrelated
 // edits (`node --liftoff --no-wasm-tier-up scripts/threads-stress.js`: one run in 14 to 60
 // failed with the cache's alloc and free as shared helpers). With the root read from the
-// global after the lock, that same shape passed 200 runs. Node runs new code on Liftoff first,
-// so this is a user's case, not only a test flag's.
+// global after the lock, that same shape passed 100 runs, and this code 100 more. Node runs
+// new code on Liftoff first, so this is a user's case, not only a test flag's. What this
+// guards is the root only: the other values a call holds across the lock (its pointer and
+// size) were never seen changed, but nothing here would keep them if the engine did that too.
 
 /** The heap's root with the heap entered (see enter), or 0 if it cannot be set up: the
  *  prologue of every locked call. */
