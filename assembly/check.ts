@@ -13,21 +13,22 @@ import {
   slabBits, slotNext, getTail,
 } from "./layout";
 import { validateConfig, leafOrder, freeBytes } from "./heap";
-import { firstSlot } from "./slab";
+import { firstSlot, slabBytesOf } from "./slab";
 
-/** Checks the slab s (an allocated block of SLAB_BYTES with its slab bit): its class and
+/** Checks the slab s (an allocated block with its slab bit, of its class's slab size): its class and
  *  geometry, that its bitmap counts `live` slots below `fresh`, and that its free list holds
  *  exactly the other slots below `fresh`, each a slot start whose bit is clear. Returns the
  *  bytes of the slab no live slot holds, or -1. */
 function checkSlab(s: usize, flags: u32): i64 {
   let c = slabClass(s);
   if (c >= SLAB_CLASSES) return -1;
+  let bytes = slabBytesOf(c);
   let size = classSize(c);
   let first = slabFirst(s);
   let slots = slabSlots(s);
   let fresh = slabFresh(s);
   let live = slabLive(s);
-  if (first != firstSlot(c, flags) || <usize>slots != (SLAB_BYTES - first) / size || fresh > slots || live > fresh) return -1;
+  if (first != firstSlot(c, flags) || <usize>slots != (bytes - first) / size || fresh > slots || live > fresh) return -1;
   let bits = slabBits(s);
   let set: u32 = 0;
   for (let i: u32 = 0; i < slots; ++i) {
@@ -45,7 +46,7 @@ function checkSlab(s: usize, flags: u32): i64 {
     if (off != <usize>i * size || i >= fresh || testBit(bits, i)) return -1;
   }
   if (n != fresh - live) return -1;
-  return <i64>(SLAB_BYTES - <usize>live * size);
+  return <i64>(bytes - <usize>live * size);
 }
 
 function fail(root: usize, what: CheckFailure): u32 {
@@ -173,7 +174,9 @@ export function check(root: usize): u32 {
       freeBytesSeen += e - s;
     } else if (where == 1) {
       allocatedIn += e - s;
-      if (slabs && e - s == SLAB_BYTES && testBit(getSlabBase(root), s >> SLAB_LOG)) {
+      if (slabs && e - s >= SLAB_BYTES && testBit(getSlabBase(root), s >> SLAB_LOG)) {
+        // The leaf is the whole slab: its class says its size.
+        if (slabClass(s) >= SLAB_CLASSES || slabBytesOf(slabClass(s)) != e - s) return fail(root, CheckFailure.SLABS);
         let slack = checkSlab(s, getFlags(root));
         if (slack < 0) return fail(root, CheckFailure.SLABS);
         slackSeen += <usize>slack;
@@ -214,7 +217,7 @@ export function check(root: usize): u32 {
       for (let q = getSlabHead(root, c); q; q = slabNext(q)) {
         if (++listed > partialSeen) return fail(root, CheckFailure.SLABS);
         if (q < lo || q >= hi || (q & (SLAB_BYTES - 1)) || !testBit(getSlabBase(root), q >> SLAB_LOG)) return fail(root, CheckFailure.SLABS);
-        if (slabClass(q) != c || slabLive(q) >= slabSlots(q) || slabPrev(q) != prev) return fail(root, CheckFailure.SLABS);
+        if (slabClass(q) != c || (q & (slabBytesOf(c) - 1)) || slabLive(q) >= slabSlots(q) || slabPrev(q) != prev) return fail(root, CheckFailure.SLABS);
         prev = q;
       }
     }

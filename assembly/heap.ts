@@ -50,8 +50,9 @@ import {
   orderOf, STATS_SIZE, setStat, setStat64, setStatFree, FLAG_SLABS, DEFAULT_FEATURES, SLAB_LOG,
   SLAB_MAX, SLAB_CLASSES, classOf, classSize, getSlabBase, setSlabBase, getSlabHead, getSlack,
   slabClass, slabLive, ST_SLACK, getDirty, setDirty, FLAG_RT_SLOTS, DEBUG, sizeOf, buddyOf,
+  slabLogOf, SLAB_HEAP_LOG,
 } from "./layout";
-import { makeSlab, takeSlot, checkSlot, freeSlot, slabOf, isSlab, emptySlab } from "./slab";
+import { makeSlab, takeSlot, checkSlot, freeSlot, slabAt, isSlab, emptySlab } from "./slab";
 
 /** Blocks of 2^16 bytes and up that move in a growing realloc go to the largest free block. */
 // @ts-ignore: decorator
@@ -324,16 +325,28 @@ export const SLOT: i32 = 0x100;
 }
 
 /** Whether alloc(size, align) takes a slot: on a heap with slabs, for a request (raised to the
- *  minimum block) of up to SLAB_MAX bytes whose slot's alignment (16, or its size for a power
- *  of two; 4 in a runtime heap) meets `align`. */
+ *  minimum block) of up to SLAB_MAX bytes whose class's slab is a block this heap can have,
+ *  and whose slot's alignment (16, or its size for a power of two; 4 in a runtime heap) meets
+ *  `align`. Outside a runtime heap, a class whose slab is larger than the smallest takes slots
+ *  only in a heap of at least 2^SLAB_HEAP_LOG such slabs (layout.ts, "Slabs"). */
 // @ts-ignore: decorator
 @inline function slotFits(root: usize, size: usize, align: usize): bool {
   let flags = getFlags(root);
-  if (!(flags & FLAG_SLABS) || size > SLAB_MAX || sizeOf(0, getMinLog(root)) > SLAB_MAX) return false;
+  if (!(flags & FLAG_SLABS) || size > SLAB_MAX) return false;
+  let c = slotClass(root, size);
+  let log = slabLogOf(c);
+  if (log > getMinLog(root) + getMaxOrder(root)) return false;
   if (flags & FLAG_RT_SLOTS) return align <= 4;
+  if (log > SLAB_LOG && getTotal(root) < (<usize>1 << (log + SLAB_HEAP_LOG))) return false;
   if (align <= 16) return true;
-  let cs = classSize(slotClass(root, size));
+  let cs = classSize(c);
   return !(cs & (cs - 1)) && align <= cs;
+}
+
+/** The slab that holds p, or 0 (p in the heap's span). */
+// @ts-ignore: decorator
+@inline function slabOf(root: usize, p: usize): usize {
+  return (getFlags(root) & FLAG_SLABS) ? slabAt(root, p) : 0;
 }
 
 /** A slot of size's class, from a slab with a free one or a new slab; 0 when no block is left
@@ -341,7 +354,7 @@ export const SLOT: i32 = 0x100;
 function allocSlot(root: usize, size: usize, minLog: u32): usize {
   let c = slotClass(root, size);
   if (!getSlabHead(root, c)) {
-    let order = SLAB_LOG - minLog;
+    let order = slabLogOf(c) - minLog;
     let s = takeBlock(root, order, order, true);
     if (!s) return 0;
     makeSlab(root, s, c);
@@ -350,13 +363,15 @@ function allocSlot(root: usize, size: usize, minLog: u32): usize {
   return takeSlot(root, c);
 }
 
-/** Frees the live slot p (lookup said SLOT); a slab left empty goes back to the heap. */
-function freeSlotAt(root: usize, p: usize): void {
-  let empty = freeSlot(root, slabOf(p), p);
+/** Frees the live slot p of slab s (lookup said SLOT); a slab left empty goes back to the
+ *  heap. */
+function freeSlotAt(root: usize, s: usize, p: usize): void {
+  let log = slabLogOf(slabClass(s));
+  let empty = freeSlot(root, s, p);
   bumpCounter(root, Counter.FREES);
   if (empty) {
     let minLog = getMinLog(root);
-    release(root, empty, SLAB_LOG - minLog, minLog);
+    release(root, empty, log - minLog, minLog);
   }
 }
 
@@ -413,7 +428,7 @@ export function allocUnchecked(root: usize, size: usize): usize {
 /** Whether p lies in a slab of this heap (a slot, or a slab's header): the runtime tells its
  *  slots (4-byte prefix) from its blocks (16-byte prefix) by this. Reads only metadata. */
 export function inSlab(root: usize, p: usize): bool {
-  return (getFlags(root) & FLAG_SLABS) != 0 && p >= getSpanLo(root) && p < getSpanHi(root) && isSlab(root, slabOf(p));
+  return p >= getSpanLo(root) && p < getSpanHi(root) && slabOf(root, p) != 0;
 }
 
 /** What usableSize reports for a new allocation of `size` (1..largest) aligned to `align`: a
@@ -440,8 +455,9 @@ export function inRegions(root: usize, p: usize): bool {
 export function lookup(root: usize, p: usize): i32 {
   let minLog = getMinLog(root);
   if (!inRegions(root, p)) return -ErrorCode.NOT_IN_HEAP;
-  if ((getFlags(root) & FLAG_SLABS) && isSlab(root, slabOf(p))) {   // a slab: O(1), no walk
-    let code = checkSlot(slabOf(p), p);
+  let s = slabOf(root, p);
+  if (s) {                                                            // a slab: O(1), no walk
+    let code = checkSlot(s, p);
     return code ? -<i32>code : SLOT;
   }
   if (p & (sizeOf(0, minLog) - 1)) return -ErrorCode.NOT_BLOCK_START;
@@ -457,7 +473,7 @@ export function lookup(root: usize, p: usize): i32 {
 export function free(root: usize, p: usize): u32 {
   let k = lookup(root, p);
   if (k < 0) return reject(root, <u32>-k, Counter.REJECTED_FREES);
-  if (k == SLOT) freeSlotAt(root, p);
+  if (k == SLOT) freeSlotAt(root, slabOf(root, p), p);
   else freeFound(root, p, <u32>k);
   return ErrorCode.OK;
 }
@@ -481,16 +497,17 @@ export function dealloc(root: usize, p: usize, size: usize, align: usize): u32 {
   let maxLog = minLog + getMaxOrder(root);
   if (
     size == 0 || size > (<usize>1 << maxLog) || (align & (align - 1)) || (p & (align - 1)) && align != 0 ||
-    (k == SLOT ? slotClass(root, size) != slabClass(slabOf(p)) : orderOf(size, minLog) != <u32>k)
+    (k == SLOT ? slotClass(root, size) != slabClass(slabOf(root, p)) : orderOf(size, minLog) != <u32>k)
   ) return reject(root, ErrorCode.SIZE_MISMATCH, Counter.REJECTED_FREES);
-  if (k == SLOT) freeSlotAt(root, p);
+  if (k == SLOT) freeSlotAt(root, slabOf(root, p), p);
   else freeFound(root, p, <u32>k);
   return ErrorCode.OK;
 }
 
 /** The fast free without checks: p must be a live block from this heap. */
 export function freeUnchecked(root: usize, p: usize): void {
-  if ((getFlags(root) & FLAG_SLABS) && isSlab(root, slabOf(p))) freeSlotAt(root, p);
+  let s = slabOf(root, p);
+  if (s) freeSlotAt(root, s, p);
   else freeFound(root, p, leafOrder(root, p));
 }
 
@@ -499,7 +516,7 @@ export function freeUnchecked(root: usize, p: usize): void {
 export function usableSize(root: usize, p: usize): usize {
   let k = lookup(root, p);
   if (k < 0) { setLastError(root, <u32>-k); return 0; }
-  if (k == SLOT) return classSize(slabClass(slabOf(p)));
+  if (k == SLOT) return classSize(slabClass(slabOf(root, p)));
   return sizeOf(<u32>k, getMinLog(root));
 }
 
@@ -539,8 +556,10 @@ export function realloc(root: usize, p: usize, size: usize): usize {
   if (size > (<usize>1 << maxLog)) { reject(root, ErrorCode.TOO_LARGE, Counter.FAILED_ALLOCS); return 0; }
   let toSlot = slotFits(root, size, 0);
   if (found == SLOT) {
-    let c = slabClass(slabOf(p));
+    let s = slabOf(root, p);
+    let c = slabClass(s);
     if (toSlot && slotClass(root, size) == c) return p;
+    if (!toSlot && size > classSize(c)) return slotToBlock(root, s, p, classSize(c), orderOf(size, minLog), minLog);
     return moveAny(root, p, classSize(c), size, true);
   }
   let k = <u32>found;
@@ -563,30 +582,47 @@ function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool)
   let q = allocAligned(root, size, 0);
   if (!q) return 0;
   memory.copy(q, p, cur < size ? cur : size);
-  if (fromSlot) freeSlotAt(root, p);
+  if (fromSlot) freeSlotAt(root, slabOf(root, p), p);
   else freeFound(root, p, leafOrder(root, p));
+  return q;
+}
+
+/** A block of order k2 for an allocation that grows into it, with room to grow again: a block
+ *  that doubles (a vector) is likely to double again, so it goes where it can do so in place.
+ *  A large one (64 KiB and up) goes to the lowest part of the largest free block, as TLSF's
+ *  last block grows into the end of the heap; a smaller one to the lower half of a block twice
+ *  its size. 0 if there is no block free even after growing. */
+function takeRoomy(root: usize, k2: u32, minLog: u32): usize {
+  let q: usize = 0;
+  let nonEmpty = getNonEmpty(root);
+  let largest: u32 = nonEmpty ? 31 - <u32>clz<u32>(nonEmpty) : 0;
+  if (nonEmpty && largest > k2) {
+    let room = minLog + k2 >= REALLOC_ROOM_LOG ? largest : k2 + 1;
+    q = takeBlock(root, k2, room, false);
+  }
+  return q ? q : takeBlock(root, k2, k2, true);
+}
+
+/** realloc from the live slot p of slab s (cur bytes) to a block of order k2 that is larger:
+ *  the slot's contents copied, the slot freed. The block gets room to grow (takeRoomy): a
+ *  vector leaving the largest slot class keeps growing, as the trace workload's buffers do. */
+function slotToBlock(root: usize, s: usize, p: usize, cur: usize, k2: u32, minLog: u32): usize {
+  let q = takeRoomy(root, k2, minLog);
+  if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
+  memory.copy(q, p, cur);
+  setUsed(root, getUsed(root) + sizeOf(k2, minLog));
+  bumpCounter(root, Counter.ALLOCS);
+  freeSlotAt(root, s, p);
   return q;
 }
 
 /** realloc's moving case between blocks: a block of order k2 > k, the contents copied, the
  *  old block freed. */
 function moveBlock(root: usize, p: usize, k: u32, k2: u32, minLog: u32): usize {
-  // A block that doubles (a vector) is likely to double again: give it room to do so in
-  // place. A large one (64 KiB and up) goes to the lowest part of the largest free block, as
-  // TLSF's last block grows into the end of the heap; a smaller one to the lower half of a
-  // block twice its size. A block that jumps by more than a doubling is placed like a new
-  // one: random reallocs that took room split every large block (the reallocmix workload ran
-  // away to 500 MiB of memory for 34 MiB live that way).
-  let q: usize = 0;
-  if (k2 == k + 1) {
-    let nonEmpty = getNonEmpty(root);
-    let largest: u32 = nonEmpty ? 31 - <u32>clz<u32>(nonEmpty) : 0;
-    if (nonEmpty && largest > k2) {
-      let room = minLog + k2 >= REALLOC_ROOM_LOG ? largest : k2 + 1;
-      q = takeBlock(root, k2, room, false);
-    }
-  }
-  if (!q) q = takeBlock(root, k2, k2, true);
+  // A block that doubles gets room to double again (takeRoomy). A block that jumps by more
+  // than a doubling is placed like a new one: random reallocs that took room split every large
+  // block (the reallocmix workload ran away to 500 MiB of memory for 34 MiB live that way).
+  let q = k2 == k + 1 ? takeRoomy(root, k2, minLog) : takeBlock(root, k2, k2, true);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
   memory.copy(q, p, sizeOf(k, minLog));
   release(root, p, k, minLog);
@@ -611,7 +647,7 @@ export function coalesce(root: usize): u32 {
   if (getFlags(root) & FLAG_SLABS) {
     for (let c: u32 = 0; c < SLAB_CLASSES; ++c) {
       let s = emptySlab(root, c);
-      if (s) { coalesceUp(root, s, SLAB_LOG - minLog, minLog); ++merges; }
+      if (s) { coalesceUp(root, s, slabLogOf(c) - minLog, minLog); ++merges; }
     }
   }
   let lo = getSpanLo(root);
@@ -1024,7 +1060,7 @@ export function leafInfo(root: usize, p: usize): u32 {
   let k = leafOrder(root, p);
   if (p & (sizeOf(k, minLog) - 1)) return NOT_A_LEAF;
   let state = isFreeHead(root, p, minLog) ? LEAF_FREE : p - getMetaPtr(root) < getMetaSize(root) ? LEAF_METADATA : LEAF_ALLOCATED;
-  if (state == LEAF_ALLOCATED && minLog + k == SLAB_LOG && (getFlags(root) & FLAG_SLABS) && isSlab(root, p)) {
+  if (state == LEAF_ALLOCATED && minLog + k >= SLAB_LOG && (getFlags(root) & FLAG_SLABS) && isSlab(root, p)) {
     return k | (LEAF_SLAB << 8) | (<u32>((<usize>slabLive(p) * classSize(slabClass(p))) >> 4) << 11);
   }
   return k | (state << 8);

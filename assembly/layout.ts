@@ -76,10 +76,10 @@ import { ErrorCode } from "./errors";
 // 400 splitBase[32] biased base address of each order's split bitmap          (400..527)
 // 528 regions[16] (start, end) pairs, sorted by start, never adjacent         (528..655)
 // 656 tails[32]   last free block of each order, 0 when empty                  (656..783)
-// 784 slabs[24]   first slab of each size class with a free slot, 0 if none    (784..879)
-// 880 slackBytes  bytes of slabs not in a live slot (headers and free slots)
-// 884 slabBase    biased base of the slab bitmap (one bit per SLAB_BYTES)
-// 888 dirty       bit k set iff a free of order k skipped merging since the last coalesce()
+// 784 slabs[36]   first slab of each size class with a free slot, 0 if none    (784..927)
+// 928 slackBytes  bytes of slabs not in a live slot (headers and free slots)
+// 932 slabBase    biased base of the slab bitmap (one bit per SLAB_BYTES)
+// 936 dirty       bit k set iff a free of order k skipped merging since the last coalesce()
 // ╘═════════════════════════════════════════════════════════════════════════════════════╛
 //   nonEmpty   bit k set iff heads[k] != 0, so the smallest usable order is one ctz away.
 //   span       [spanLo, spanHi) covers every region; the metadata has room up to capHi.
@@ -137,14 +137,14 @@ import { ErrorCode } from "./errors";
 // @ts-ignore: decorator
 @inline const CB_SLABS: usize = 784;
 // @ts-ignore: decorator
-@inline const CB_SLACK: usize = 880;
+@inline const CB_SLACK: usize = 928;
 // @ts-ignore: decorator
-@inline const CB_SLAB_BASE: usize = 884;
+@inline const CB_SLAB_BASE: usize = 932;
 // @ts-ignore: decorator
-@inline const CB_DIRTY: usize = 888;
+@inline const CB_DIRTY: usize = 936;
 /** Size of the control block, a multiple of 16. */
 // @ts-ignore: decorator
-@inline export const CB_SIZE: usize = 896;
+@inline export const CB_SIZE: usize = 944;
 /** The control block is 16-byte aligned. */
 // @ts-ignore: decorator
 @inline export const CB_ALIGN: usize = 16;
@@ -172,7 +172,7 @@ export enum Counter {
 // @ts-ignore: decorator
 @inline export const FLAG_LOW_FIRST: u32 = 2;
 /** flags bit: size classes (slab.ts): requests up to SLAB_MAX bytes take a slot of their
- *  class in a slab, a SLAB_BYTES block of slots of one size; the slab bitmap marks slabs. */
+ *  class in a slab, a block of slots of one size; the slab bitmap marks slabs. */
 // @ts-ignore: decorator
 @inline export const FLAG_SLABS: u32 = 8;
 /** flags bit: a runtime heap's slots (assembly/runtime/mm.ts): they start 12 bytes past a
@@ -346,7 +346,7 @@ export enum Counter {
 //   free bit   one per unit: set iff a free block starts at that unit.
 //   split bit  one per node of orders 1..maxOrder: set iff the node is split into two children.
 //   slab bit   one per SLAB_BYTES of address space, heaps with slabs only (FLAG_SLABS): set iff
-//              an allocated block of that size and place is a slab (slab.ts).
+//              an allocated block starting there is a slab (slab.ts; its header says its size).
 // A node is a leaf iff it is not split and its parent is (or it is a top node); a leaf is free
 // iff its free bit is set, otherwise it is allocated (or a phantom, outside every region).
 // Cost: units + units/2 + units/4 + ... = 2 bits per unit, 1/64 of the span with 16-byte units
@@ -422,9 +422,12 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 
 // ── Slabs (slab.ts) ──────────────────────────────────────────────────────────────────────────
 //
-// A slab is an allocated buddy block of SLAB_BYTES, aligned to its size, cut into slots of one
-// size class. Its header sits in its first bytes (the slots start after it); the control block
-// lists, per class, the slabs that have a free slot.
+// A slab is an allocated buddy block, aligned to its size, cut into slots of one size class.
+// Its size depends on its class (slabLogOf): 8 KiB for classes up to 448 B, then about 16 slots
+// of the class's power of two (3, 5, 9 or 15 slots), so that a slab wastes at most 1/16 of
+// itself; the largest are 128 KiB. Its header sits in its first bytes (the slots start after
+// it); the control block lists, per class, the slabs that have a free slot. The slab bitmap has
+// one bit per SLAB_BYTES (the smallest slab) of the span, set only at a slab's first address.
 //
 // ╒═══════════ Slab header (u32 words) ═══════════╕
 //   0 class     size class index
@@ -439,20 +442,39 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // Slot i is at slab + first + i * size. A power-of-two class's slots are aligned to their size
 // (first is rounded up to it), every other class's to 16; in a runtime heap (FLAG_RT_SLOTS)
 // every slot is at 12 mod 16 (first is 16-aligned plus 12).
+//
+// Which requests take a slot (heap.ts, slotFits): up to SLAB_MAX bytes. Outside a runtime heap,
+// a class whose slab is larger than 8 KiB takes slots only once the heap holds 2^SLAB_HEAP_LOG
+// such slabs, and a block before: a heap keeps a partly used slab per class in use, a fixed
+// cost that only pays in a heap many times larger (the powerlaw workload, 2 MiB, has a few
+// live blocks in each class from 2 to 16 KiB, and lost a fifth of its efficiency to their
+// slabs). A runtime heap keeps every class in slots: its blocks pay a 16-byte prefix where a
+// slot pays 4, and its choice must not change as the heap grows (the runtime chooses the prefix
+// before allocating).
 
-/** Slabs are 8 KiB. Measured against 64 and 16 KiB: a slab per class in use is the least a heap
- *  holds, 24 classes of 64 KiB slabs took 1.5 MiB in a 2.5 MiB heap (powerlaw: 34% against
- *  46% efficiency); the largest class still gets three slots. */
+/** The smallest slab (8 KiB), and the granule of the slab bitmap. Measured against 64 and 16
+ *  KiB for every class: a slab per class in use is the least a heap holds, and 24 classes of
+ *  64 KiB slabs took 1.5 MiB in a 2.5 MiB heap (powerlaw: 34% against 46% efficiency). */
 // @ts-ignore: decorator
 @inline export const SLAB_LOG: u32 = 13;
 // @ts-ignore: decorator
 @inline export const SLAB_BYTES: usize = 1 << SLAB_LOG;
+/** The largest slab (128 KiB): the 16 KiB class gets 7 slots in it. */
+// @ts-ignore: decorator
+@inline export const SLAB_TOP_LOG: u32 = 17;
 /** The largest request a slot serves. */
 // @ts-ignore: decorator
-@inline export const SLAB_MAX: usize = 2048;
+@inline export const SLAB_MAX: usize = 16384;
+/** Outside a runtime heap, a class whose slab is 2^k bytes (k > SLAB_LOG) takes slots once the
+ *  heap manages 2^(k + SLAB_HEAP_LOG) bytes (see above): 1 MiB for 16 KiB slabs, 8 MiB for
+ *  128 KiB ones. Measured with scripts/bench/efficiency.js, 3 seeds: 2^8 kept churn at 68%
+ *  efficiency (its first blocks, taken while the heap was small, were in the way of the
+ *  slabs), 2^5 took powerlaw from 54% to 49%; 2^6 gives 78% and 54%. */
+// @ts-ignore: decorator
+@inline export const SLAB_HEAP_LOG: u32 = 6;
 /** Classes: 16..128 by 16, then four per doubling up to SLAB_MAX (160, 192, 224, 256, 320, ...). */
 // @ts-ignore: decorator
-@inline export const SLAB_CLASSES: u32 = 24;
+@inline export const SLAB_CLASSES: u32 = 36;
 // @ts-ignore: decorator
 @inline export const SLAB_HEADER: usize = 32;
 
@@ -470,6 +492,15 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
   if (c < 8) return <usize>(c + 1) << 4;
   let b = 7 + ((c - 8) >> 2);
   return (<usize>1 << b) + (<usize>((c - 8) & 3) + 1 << (b - 2));
+}
+/** log2 of the slab size of class c: a class of (1 + q/4) * 2^b bytes (q = 1..4) takes a slab
+ *  of 2^(b + 1 + q): 3, 5, 9 or 15 slots, at least 15/16 of the slab in slots; 8 KiB at
+ *  least, 128 KiB at most (the 16 KiB class then gets 7 slots). */
+// @ts-ignore: decorator
+@inline export function slabLogOf(c: u32): u32 {
+  if (c < 8) return SLAB_LOG;
+  let log: u32 = 7 + ((c - 8) >> 2) + 2 + ((c - 8) & 3);
+  return log < SLAB_LOG ? SLAB_LOG : log > SLAB_TOP_LOG ? SLAB_TOP_LOG : log;
 }
 
 // @ts-ignore: decorator

@@ -1,5 +1,5 @@
-// Size classes: small requests take a slot in a slab, an 8 KiB buddy block cut into slots of
-// one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter of a uniformly drawn
+// Size classes: small requests take a slot in a slab, a buddy block (8 to 128 KiB, by class)
+// cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter of a uniformly drawn
 // small request, and small blocks scattered through memory keep large buddies from merging
 // (the random workload took twice its live bytes that way). Classes four per
 // doubling waste at most a fifth, about a tenth on average; slabs keep small objects together,
@@ -9,32 +9,48 @@
 // multiple of the slot size) whose bit in the slab's bitmap is set, else NOT_BLOCK_START or
 // DOUBLE_FREE. A slab whose last slot is freed goes back to the buddy heap unless it is the
 // only slab of its class with a free slot (so that alloc/free pairs do not split and merge an
-// 8 KiB block each time); coalesce() gives those back too, before the heap grows.
+// slab each time); coalesce() gives those back too, before the heap grows.
 
 import {
   ErrorCode, SLAB_LOG, SLAB_BYTES, SLAB_HEADER, classSize, getSlabHead, setSlabHead, getSlack,
   setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabFree,
   setSlabFree, slabFresh, setSlabFresh, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
   slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, testBit, setBit, clearBit, DEBUG,
-  SLAB_CLASSES, FLAG_RT_SLOTS, getFlags,
+  SLAB_CLASSES, FLAG_RT_SLOTS, getFlags, SLAB_TOP_LOG, slabLogOf,
 } from "./layout";
+
+/** Bytes of a slab of class c. */
+// @ts-ignore: decorator
+@inline export function slabBytesOf(c: u32): usize { return <usize>1 << slabLogOf(c); }
 
 /** Offset of slot 0 in a slab of class c: past the header and the bitmap, aligned to the slot
  *  size for a power of two (so those slots are naturally aligned), else to 16; for a runtime
  *  heap 16-aligned plus 12 (layout.ts, FLAG_RT_SLOTS). */
 export function firstSlot(c: u32, flags: u32): usize {
   let size = classSize(c);
-  let bits = ((SLAB_BYTES / size + 31) >> 5) << 2;
+  let bits = ((slabBytesOf(c) / size + 31) >> 5) << 2;
   if (flags & FLAG_RT_SLOTS) return ((SLAB_HEADER + bits + 15) & ~15) + 12;
   let align: usize = (size & (size - 1)) ? 16 : size;
   return (SLAB_HEADER + bits + align - 1) & ~(align - 1);
 }
 
-/** The slab that holds p (p inside a slab). */
-// @ts-ignore: decorator
-@inline export function slabOf(p: usize): usize { return p & ~(SLAB_BYTES - 1); }
+/** The slab that holds p (an address in the heap's span), or 0 if none does. A slab is
+ *  aligned to its size and the slab bitmap marks its first address, so the slab holding p, if
+ *  any, starts at p rounded down to one of the slab sizes. Going from the smallest size up, the
+ *  first marked address decides: a slab that starts there and ends at or below p means no slab
+ *  holds p (one that did would start between it and p, where nothing was marked, or contain
+ *  it). At most five bit tests, no walk; the words read are inside the bitmap, whose first word
+ *  covers the 256 KiB below the span's start. */
+export function slabAt(root: usize, p: usize): usize {
+  let base = getSlabBase(root);
+  for (let log = SLAB_LOG; log <= SLAB_TOP_LOG; ++log) {
+    let s = p & ~((<usize>1 << log) - 1);
+    if (testBit(base, s >> SLAB_LOG)) return p - s < slabBytesOf(slabClass(s)) ? s : 0;
+  }
+  return 0;
+}
 
-/** Whether the allocated block at s (aligned to SLAB_BYTES) is a slab. */
+/** Whether the allocated block at s is a slab. */
 // @ts-ignore: decorator
 @inline export function isSlab(root: usize, s: usize): bool {
   return testBit(getSlabBase(root), s >> SLAB_LOG);
@@ -59,12 +75,13 @@ function pushPartial(root: usize, s: usize): void {
   setSlabHead(root, c, s);
 }
 
-/** Makes the block s (SLAB_BYTES, just allocated) a slab of class c with a free slot. */
+/** Makes the block s (slabBytesOf(c), just allocated) a slab of class c with a free slot. */
 export function makeSlab(root: usize, s: usize, c: u32): void {
   let first = firstSlot(c, getFlags(root));
-  setSlabHeader(s, c, <u32>((SLAB_BYTES - first) / classSize(c)), first);
+  let bytes = slabBytesOf(c);
+  setSlabHeader(s, c, <u32>((bytes - first) / classSize(c)), first);
   setBit(getSlabBase(root), s >> SLAB_LOG);
-  setSlack(root, getSlack(root) + SLAB_BYTES);
+  setSlack(root, getSlack(root) + bytes);
   pushPartial(root, s);
 }
 
@@ -130,7 +147,7 @@ export function freeSlot(root: usize, s: usize, p: usize): usize {
 export function unmarkSlab(root: usize, s: usize): void {
   unlink(root, s);
   clearBit(getSlabBase(root), s >> SLAB_LOG);
-  setSlack(root, getSlack(root) - SLAB_BYTES);
+  setSlack(root, getSlack(root) - slabBytesOf(slabClass(s)));
 }
 
 /** The empty slab kept for class c, unmarked for release, or 0. */

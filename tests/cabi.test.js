@@ -212,22 +212,31 @@ test("a block no 4 GiB memory can hold fails at once with OUT_OF_MEMORY, nothing
   assert.equal(e.buddy_check(), ErrorCode.OK);
 });
 
-// Size classes (assembly/slab.ts): every request up to 2 KiB takes a slot of its class.
-import { classSize } from "./model.js";
+// Size classes (assembly/slab.ts): a request up to 16 KiB takes a slot of its class, but for
+// the classes whose slab is above 8 KiB until the heap is 64 times their slab.
+import { classSize, takesSlot, slabBytes } from "./model.js";
 
-test("every size from 1 to 2048 takes its class's slot, naturally aligned for a power of two", () => {
+test("every size from 1 to 16384 takes its class's slot or its block, as the model says, aligned as it says", () => {
   const e = load("release");
   const ptrs = [];
-  for (let size = 1; size <= 2048; size++) {
+  const seen = { slot: 0, gated: 0 };
+  for (let size = 1; size <= 16384; size++) {
+    const total = stats(e).totalBytes;
     const p = e.malloc(size) >>> 0;
     const c = classSize(size);
-    assert.equal(e.malloc_usable_size(p) >>> 0, c, `malloc(${size}): a ${c}-byte slot`);
-    assert.equal(p % ((c & (c - 1)) === 0 ? c : 16), 0, `malloc(${size}) aligned`);
+    const pow2 = (c & (c - 1)) === 0;
+    const slot = takesSlot(size, 0, total);
+    const want = slot ? c : 2 ** Math.ceil(Math.log2(size));
+    assert.equal(e.malloc_usable_size(p) >>> 0, want, `malloc(${size}) in a heap of ${total} bytes: ${slot ? "a slot" : "a block"} of ${want} bytes`);
+    assert.equal(p % (pow2 || !slot ? want : 16), 0, `malloc(${size}) aligned`);
+    if (slot) seen.slot++;
+    else seen.gated++;
     ptrs.push(p);
   }
+  assert.ok(seen.gated > 0 && seen.slot > 0, `both sides of the heap-size rule were met: ${JSON.stringify(seen)}`);
   assert.equal(stats(e).usedBytes, ptrs.reduce((n, p) => n + (e.malloc_usable_size(p) >>> 0), 0));
   assert.equal(e.buddy_check(), ErrorCode.OK);
-  assert.equal(e.malloc_usable_size(e.malloc(2049) >>> 0) >>> 0, 4096, "past 2 KiB: a block");
+  assert.equal(e.malloc_usable_size(e.malloc(16385) >>> 0) >>> 0, 32768, "past 16 KiB: a block");
   for (const p of ptrs) e.free(p);
   e.buddy_coalesce();
   const s = stats(e);

@@ -55,9 +55,20 @@ const blockOf = (size) => Math.max(MIN_BLOCK, 2 ** Math.ceil(Math.log2(Math.max(
 const isPow2 = (x) => x > 0 && Number.isInteger(Math.log2(x));
 
 // Size classes (assembly/layout.ts, "Slabs"): requests up to SLAB_MAX take a slot of their
-// class in an 8 KiB slab; a power-of-two class's slots are aligned to their size, others to 16.
-export const SLAB_MAX = 2048;
-export const SLAB_BYTES = 8192;
+// class in a slab of 8 to 128 KiB, except those whose slab is above 8 KiB in a heap of fewer
+// than 2^SLAB_HEAP_LOG such slabs; a power-of-two class's slots are aligned to their size,
+// others to 16.
+export const SLAB_MAX = 16384;
+export const SLAB_HEAP_LOG = 6;
+/** The slab size of the class of `size` bytes: a class of (1 + q/4) * 2^b bytes (q = 1..4)
+ *  takes 2^(b + 1 + q), between 8 and 128 KiB. */
+export function slabBytes(size) {
+  const c = classSize(size);
+  if (c <= 128) return 8192;
+  const b = Math.floor(Math.log2(c - 1));
+  const q = (c - 2 ** b) / 2 ** (b - 2);
+  return 2 ** Math.min(17, Math.max(13, b + 1 + q));
+}
 export function classSize(size) {
   const n = Math.max(size, MIN_BLOCK);
   if (n <= 128) return Math.ceil(n / 16) * 16;
@@ -65,17 +76,18 @@ export function classSize(size) {
   const step = 2 ** (b - 2);
   return 2 ** b + Math.ceil((n - 2 ** b) / step) * step;
 }
-/** Whether alloc(size, align) takes a slot. */
-export function takesSlot(size, align) {
-  if (size > SLAB_MAX) return false;
+/** Whether alloc(size, align) takes a slot in a heap of `total` bytes (before the call). */
+export function takesSlot(size, align, total) {
+  if (size > SLAB_MAX || slabBytes(size) > MAX_BLOCK) return false;
+  if (slabBytes(size) > 8192 && total < slabBytes(size) * 2 ** SLAB_HEAP_LOG) return false;
   if (align <= 16) return true;
   const c = classSize(size);
   return isPow2(c) && align <= c;
 }
 /** What an allocation of `size` aligned to `align` takes: its extent (usableSize) and the
  *  alignment its address has. */
-export function placement(size, align) {
-  if (takesSlot(size, align)) {
+export function placement(size, align, total) {
+  if (takesSlot(size, align, total)) {
     const c = classSize(size);
     return { extent: c, alignment: Math.max(isPow2(c) ? c : 16, align || 1), slot: true };
   }
@@ -162,9 +174,9 @@ export function createHarness(config, coverage = newCoverage(), build = "release
     }
   }
 
-  function placeNew(p, size, align) {
+  function placeNew(p, size, align, total) {
     syncGrowth();
-    const { extent, alignment, slot } = placement(size, align);
+    const { extent, alignment, slot } = placement(size, align, total);
     if (p % alignment) fail(`${slot ? "slot" : "block"} ${p} of ${extent} bytes not aligned to ${alignment}`);
     if (!model.regions.some(([a, b]) => p >= a && p + extent <= b)) fail(`block ${p}+${extent} outside the regions`);
     for (const [q, b] of model.live) if (p < q + b.extent && q < p + extent) fail(`block ${p}+${extent} overlaps ${q}+${b.extent}`);
@@ -182,9 +194,9 @@ export function createHarness(config, coverage = newCoverage(), build = "release
     return ErrorCode.OK;
   }
 
-  function checkOutOfMemory(size, align) {
+  function checkOutOfMemory(size, align, total) {
     // A slot fails only when no slab of its class has a free slot and no block can make one.
-    const need = takesSlot(size, align) ? SLAB_BYTES : Math.max(blockOf(size), align);
+    const need = takesSlot(size, align, total) ? slabBytes(size) : Math.max(blockOf(size), align);
     const s = heap.stats();
     if (s.largestFree >= need) fail(`out of memory for ${need} bytes with a ${s.largestFree}-byte block free`);
   }
@@ -197,6 +209,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
     alloc({ size }) { return ops.allocAligned({ size, align: 0 }); },
     allocAligned({ size, align }) {
       const want = allocExpectation(size, align);
+      const total = heap.stats().totalBytes; // what the heap decides by (takesSlot)
       const p = heap.tryAllocAligned(size, align);
       const code = p ? ErrorCode.OK : heap.lastError;
       record(code);
@@ -207,13 +220,13 @@ export function createHarness(config, coverage = newCoverage(), build = "release
       }
       if (!p) {
         expectEq(code, ErrorCode.OUT_OF_MEMORY, `alloc(${size}, ${align}) error`);
-        checkOutOfMemory(size, align);
+        checkOutOfMemory(size, align, total);
         model.counters.failedAllocs++;
         return;
       }
       model.counters.allocs++;
-      placeNew(p, size, align);
-      expectEq(heap.usableSize(p), placement(size, align).extent, `usableSize after alloc(${size}, ${align})`);
+      placeNew(p, size, align, total);
+      expectEq(heap.usableSize(p), placement(size, align, total).extent, `usableSize after alloc(${size}, ${align})`);
     },
     free({ target }) {
       const p = resolve(target);
@@ -257,6 +270,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
       const p = resolve(target);
       if (p === 0) return ops.allocAligned({ size, align: 0 });
       const b = model.live.get(p);
+      const total = heap.stats().totalBytes; // what the heap decides by (takesSlot)
       const q = heap.tryRealloc(p, size);
       const code = q ? ErrorCode.OK : heap.lastError;
       record(code);
@@ -269,7 +283,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
       const want = allocExpectation(size, 0);
       if (want !== ErrorCode.OK || !q) {
         expectEq(code, want === ErrorCode.OK ? ErrorCode.OUT_OF_MEMORY : want, `realloc(${p}, ${size}) error`);
-        if (!q && want === ErrorCode.OK) checkOutOfMemory(size, 0);
+        if (!q && want === ErrorCode.OK) checkOutOfMemory(size, 0, total);
         model.counters.failedAllocs++;
         verifyBlock(p); // untouched
         return;
@@ -284,7 +298,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
         model.stale.push(p);
         coverage.moved++;
       } else coverage.inPlace++;
-      placeNew(q, size, 0);
+      placeNew(q, size, 0, total);
     },
     addRegion({ pages, bad }) {
       if (bad === "overlap") {

@@ -106,6 +106,27 @@ export function churn(steps: u32, liveCount: u32, seed: u32): u32 {
   return liveCount * 2 + steps * 2;
 }
 
+/** uniform: churn's shape with small sizes only, uniform in 16..1024 B (the sizes of most
+ *  objects, strings and vectors), `liveCount` live. */
+export function uniform(steps: u32, liveCount: u32, seed: u32): u32 {
+  start(seed);
+  slots(liveCount);
+  for (let i: u32 = 0; i < liveCount; ++i) {
+    let n = 16 + below(1009);
+    setPtr(i, take(n));
+    setLen(i, n);
+  }
+  for (let s: u32 = 0; s < steps; ++s) {
+    let i = below(liveCount);
+    give(ptrAt(i), lenAt(i));
+    let n = 16 + below(1009);
+    setPtr(i, take(n));
+    setLen(i, n);
+  }
+  for (let i: u32 = 0; i < liveCount; ++i) give(ptrAt(i), lenAt(i));
+  return liveCount * 2 + steps * 2;
+}
+
 /** fill: 32-byte blocks until `bytes` are live, then free them all in random order. */
 export function fill(bytes: u32, seed: u32): u32 {
   start(seed);

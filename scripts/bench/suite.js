@@ -31,6 +31,7 @@ export function plan(scale) {
     { name: "reallocmix", args: [n(2e5, 200), n(2048, 64)], what: "2048 slots: malloc, realloc or free, sizes 1 B..1 MiB (90% under 4 KiB, 1% near 1 MiB), 2e5 steps" },
     { name: "trace", args: [n(1e6, 400), 8], what: "8 buffers growing x1.5 by realloc to 4 MiB among 16..512 B objects (a ring of 1024), 1e6 steps" },
     { name: "powerlaw", args: [n(2e5, 200), n(4096, 64)], what: "4096 slots, sizes P(size >= s) ~ 16/s from 16 B to 1 MiB, 2e5 steps" },
+    { name: "uniform", args: [n(1e6, 200), n(10000, 50)], what: "10,000 live blocks of 16..1024 B (uniform), free one and allocate one, 1e6 steps" },
   ];
 }
 
@@ -42,7 +43,7 @@ function summarize(samples) {
 const POOL_BYTES = 512 * 2 ** 20;
 /** @thi.ng/malloc keeps its free list sorted by address, so each free is O(free blocks): these
  *  workloads run for it at 2% of the scale (the row says so), else they take hours. */
-const THING_SLOW = { churn: 0.02, fill: 0.02, random: 0.02, reallocmix: 0.02, trace: 0.02, powerlaw: 0.02 };
+const THING_SLOW = { churn: 0.02, fill: 0.02, random: 0.02, reallocmix: 0.02, trace: 0.02, powerlaw: 0.02, uniform: 0.02 };
 
 export async function runSuite(env) {
   const { now, log = () => {}, scale = 1, runs = 5, seed = 0x2545f491, modes = ["wasm", "js"], only = null } = env;

@@ -68,6 +68,7 @@ export function _start(): void {
   else if (which == 6) calls = reallocmix(a, b, seed);
   else if (which == 7) calls = trace(a, b, seed);
   else if (which == 8) calls = powerlaw(a, b, seed);
+  else if (which == 9) calls = uniform(a, b, seed);
   let ns = clockNs() - t0;
   outLen = 0;
   putInt(calls);

@@ -57,6 +57,20 @@ export function makeWorkloads() {
       for (let i = 0; i < liveCount; i++) give(a, ptrs[i], lens[i]);
       return liveCount * 2 + steps * 2;
     },
+    uniform(a, steps, liveCount, seed) {
+      start(seed);
+      const ptrs = new Uint32Array(liveCount), lens = new Uint32Array(liveCount);
+      for (let i = 0; i < liveCount; i++) { const n = 16 + below(1009); ptrs[i] = take(a, n); lens[i] = n; }
+      for (let s = 0; s < steps; s++) {
+        const i = below(liveCount);
+        give(a, ptrs[i], lens[i]);
+        const n = 16 + below(1009);
+        ptrs[i] = take(a, n);
+        lens[i] = n;
+      }
+      for (let i = 0; i < liveCount; i++) give(a, ptrs[i], lens[i]);
+      return liveCount * 2 + steps * 2;
+    },
     fill(a, bytes, seed) {
       start(seed);
       const n = bytes >>> 5;

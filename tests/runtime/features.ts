@@ -173,20 +173,21 @@ export function dirtyReuse(): string {
     for (let i = 200; i < 210; i++) if (a[i] != 0) slackDirty++;
     if (reuse & 1) break;
   }
-  // An array whose 4 KiB buffer block is the lower half of an 8 KiB one; its upper half taken,
-  // dirtied and freed; the array grown to twice the block, over the dirty half.
+  // An array whose 32 KiB buffer block (past the largest slot class, 16 KiB) is the lower half
+  // of a 64 KiB one; its upper half taken, dirtied and freed; the array grown to twice the
+  // block, over the dirty half.
   let buddyDirty = 0;
   for (let attempt = 0; attempt < 64; attempt++) {
-    let a = new Array<i32>(700);                         // 2800-byte buffer
+    let a = new Array<i32>(4200);                        // 16800-byte buffer
     let block = changetype<usize>(a.buffer) - 32;        // the runtime's prefix, the object header
-    if (block & 8191) continue;                          // not a lower half
-    let q = heap.alloc(3000);
-    if (q != block + 4096 + 16) { heap.free(q); continue; } // not its upper half
-    memory.fill(q, 0xCD, 3000);
+    if (block & 65535) continue;                         // not a lower half
+    let q = heap.alloc(20000);
+    if (q != block + 32768 + 16) { heap.free(q); continue; } // not its upper half
+    memory.fill(q, 0xCD, 20000);
     heap.free(q);
-    a.length = 1500;                                     // 6000 bytes: over q's old bytes
+    a.length = 9000;                                     // 36000 bytes: over q's old bytes
     if (changetype<usize>(a.buffer) - 32 == block) reuse |= 2;
-    for (let i = 700; i < 1500; i++) if (a[i] != 0) buddyDirty++;
+    for (let i = 4200; i < 9000; i++) if (a[i] != 0) buddyDirty++;
     if (reuse & 2) break;
   }
   return `${slackDirty}/${buddyDirty}`;

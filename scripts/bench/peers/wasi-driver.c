@@ -57,6 +57,20 @@ static uint32_t churn(uint32_t steps, uint32_t count, uint32_t seed) {
   for (uint32_t i = 0; i < count; i++) give(ptrs[i], lens[i]);
   return count * 2 + steps * 2;
 }
+static uint32_t uniform(uint32_t steps, uint32_t count, uint32_t seed) {
+  start(seed);
+  slots(count);
+  for (uint32_t i = 0; i < count; i++) { uint32_t n = 16 + below(1009); ptrs[i] = take(n); lens[i] = n; }
+  for (uint32_t s = 0; s < steps; s++) {
+    uint32_t i = below(count);
+    give(ptrs[i], lens[i]);
+    uint32_t n = 16 + below(1009);
+    ptrs[i] = take(n);
+    lens[i] = n;
+  }
+  for (uint32_t i = 0; i < count; i++) give(ptrs[i], lens[i]);
+  return count * 2 + steps * 2;
+}
 static uint32_t fill(uint32_t bytes, uint32_t seed) {
   start(seed);
   uint32_t n = bytes >> 5;
@@ -222,7 +236,8 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   uint32_t calls = which == 0 ? pairs(a, seed) : which == 1 ? churn(a, b, seed) : which == 2 ? fill(a, seed)
     : which == 3 ? mixed(a, b, seed) : which == 4 ? reallocs(a, b, seed) : which == 5 ? random_actions(a, seed)
-    : which == 6 ? reallocmix(a, b, seed) : which == 7 ? trace(a, b, seed) : which == 8 ? powerlaw(a, b, seed) : 0;
+    : which == 6 ? reallocmix(a, b, seed) : which == 7 ? trace(a, b, seed) : which == 8 ? powerlaw(a, b, seed)
+    : which == 9 ? uniform(a, b, seed) : 0;
   clock_gettime(CLOCK_MONOTONIC, &t1);
   uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)(t1.tv_nsec - t0.tv_nsec);
   printf("%u %llu %llu %llu %u\n", calls, (unsigned long long)ns, (unsigned long long)peak,
