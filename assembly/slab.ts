@@ -1,18 +1,19 @@
-// Size classes: small requests take a slot in a slab, a buddy block (8 to 128 KiB, by class)
-// cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter of a uniformly drawn
-// small request, and small blocks scattered through memory keep large buddies from merging
-// (the random workload took twice its live bytes that way). Classes four per
+// Size classes: requests up to 16 KiB take a slot in a slab, a buddy block (8 to 128 KiB, by
+// class) cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter
+// of a uniformly drawn request, and small blocks scattered through memory keep large buddies
+// from merging (the random workload took twice its live bytes that way). Classes four per
 // doubling waste at most a fifth, about a tenth on average; slabs keep small objects together,
 // so a large free block is held back only by a whole slab.
 //
-// Every misuse is still caught in O(1): a pointer into a slab is a slot start (its offset is a
-// multiple of the slot size) whose bit in the slab's bitmap is set, else NOT_BLOCK_START or
-// DOUBLE_FREE. A slab whose last slot is freed goes back to the buddy heap unless it is the
-// only slab of its class with a free slot (so that alloc/free pairs do not split and merge an
-// slab each time); coalesce() gives those back too, before the heap grows.
+// Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit
+// (slabAt), and the pointer must be a slot start (its offset a multiple of the slot size) whose
+// bit in the slab's bitmap is set, else NOT_BLOCK_START or DOUBLE_FREE. A slab whose last slot
+// is freed goes back to the buddy heap unless it is the only slab of its class with a free
+// slot (so that alloc/free pairs do not split and merge a block each time); coalesce() gives
+// those back too, before the heap grows.
 
 import {
-  ErrorCode, SLAB_LOG, SLAB_BYTES, SLAB_HEADER, classSize, getSlabHead, setSlabHead, getSlack,
+  ErrorCode, SLAB_LOG, SLAB_HEADER, classSize, getSlabHead, setSlabHead, getSlack,
   setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabFree,
   setSlabFree, slabFresh, setSlabFresh, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
   slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, testBit, setBit, clearBit, DEBUG,
