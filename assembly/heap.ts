@@ -324,23 +324,32 @@ export const SLOT: i32 = 0x100;
   return classOf(size > unit ? size : unit);
 }
 
-/** Whether alloc(size, align) takes a slot: on a heap with slabs, for a request (raised to the
- *  minimum block) of up to SLAB_MAX bytes whose class's slab is a block this heap can have,
- *  and whose slot's alignment (16, or its size for a power of two; 4 in a runtime heap) meets
- *  `align`. Outside a runtime heap, a class whose slab is larger than the smallest takes slots
- *  only in a heap of at least 2^SLAB_HEAP_LOG such slabs (layout.ts, "Slabs"). */
+/** slotFor's answer for a request that takes a block. */
 // @ts-ignore: decorator
-@inline function slotFits(root: usize, size: usize, align: usize): bool {
+@inline const NO_SLOT: u32 = 0xFFFFFFFF;
+
+/** The class whose slot alloc(size, align) takes, or NO_SLOT: on a heap with slabs, for a
+ *  request (raised to the minimum block) of up to SLAB_MAX bytes whose class's slab is a block
+ *  this heap can have, and whose slot's alignment (16, or its size for a power of two; 4 in a
+ *  runtime heap) meets `align`. Outside a runtime heap, a class whose slab is larger than the
+ *  smallest takes slots only in a heap of at least 2^SLAB_HEAP_LOG such slabs (layout.ts,
+ *  "Slabs"). An 8 KiB slab always fits (init keeps slabs only in heaps whose largest block
+ *  holds one). */
+// @ts-ignore: decorator
+@inline function slotFor(root: usize, size: usize, align: usize): u32 {
   let flags = getFlags(root);
-  if (!(flags & FLAG_SLABS) || size > SLAB_MAX) return false;
+  if (!(flags & FLAG_SLABS) || size > SLAB_MAX) return NO_SLOT;
   let c = slotClass(root, size);
   let log = slabLogOf(c);
-  if (log > getMinLog(root) + getMaxOrder(root)) return false;
-  if (flags & FLAG_RT_SLOTS) return align <= 4;
-  if (log > SLAB_LOG && getTotal(root) < (<usize>1 << (log + SLAB_HEAP_LOG))) return false;
-  if (align <= 16) return true;
+  if (log > SLAB_LOG) {
+    if (log > getMinLog(root) + getMaxOrder(root)) return NO_SLOT;
+    if (!(flags & FLAG_RT_SLOTS) && getTotal(root) < (<usize>1 << (log + SLAB_HEAP_LOG))) return NO_SLOT;
+  }
+  if (align <= 4) return c;
+  if (flags & FLAG_RT_SLOTS) return NO_SLOT;
+  if (align <= 16) return c;
   let cs = classSize(c);
-  return !(cs & (cs - 1)) && align <= cs;
+  return !(cs & (cs - 1)) && align <= cs ? c : NO_SLOT;
 }
 
 /** The slab that holds p, or 0 (p in the heap's span). */
@@ -349,10 +358,9 @@ export const SLOT: i32 = 0x100;
   return (getFlags(root) & FLAG_SLABS) ? slabAt(root, p) : 0;
 }
 
-/** A slot of size's class, from a slab with a free one or a new slab; 0 when no block is left
- *  for a new slab. Counts the allocation. */
-function allocSlot(root: usize, size: usize, minLog: u32): usize {
-  let c = slotClass(root, size);
+/** A slot of class c, from a slab with a free one or a new slab; 0 when no block is left for a
+ *  new slab. Counts the allocation. */
+function allocSlot(root: usize, c: u32, minLog: u32): usize {
   if (!getSlabHead(root, c)) {
     let order = slabLogOf(c) - minLog;
     let s = takeBlock(root, order, order, true);
@@ -366,17 +374,16 @@ function allocSlot(root: usize, size: usize, minLog: u32): usize {
 /** Frees the live slot p of slab s (lookup said SLOT); a slab left empty goes back to the
  *  heap. */
 function freeSlotAt(root: usize, s: usize, p: usize): void {
-  let log = slabLogOf(slabClass(s));
   let empty = freeSlot(root, s, p);
   bumpCounter(root, Counter.FREES);
   if (empty) {
     let minLog = getMinLog(root);
-    release(root, empty, log - minLog, minLog);
+    release(root, empty, slabLogOf(slabClass(empty)) - minLog, minLog); // the header outlives unmarkSlab
   }
 }
 
 /** Allocates `size` bytes aligned to `align` (0 or any power of two up to the largest block).
- *  A small request takes a slot of its size class (slotFits); any other the smallest block
+ *  A small request takes a slot of its size class (slotFor); any other the smallest block
  *  that holds `size`, where a larger alignment is met by taking a block of the alignment's
  *  order and keeping its lowest part, so the block is never inflated. Returns 0 and records
  *  the error on failure. */
@@ -389,8 +396,9 @@ export function allocAligned(root: usize, size: usize, align: usize): usize {
     reject(root, ErrorCode.BAD_ALIGN, Counter.FAILED_ALLOCS);
     return 0;
   }
-  if (slotFits(root, size, align)) {
-    let p = allocSlot(root, size, minLog);
+  let c = slotFor(root, size, align);
+  if (c != NO_SLOT) {
+    let p = allocSlot(root, c, minLog);
     if (!p) reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS);
     return p;
   }
@@ -415,7 +423,8 @@ export function allocZeroed(root: usize, size: usize, align: usize): usize {
  *  returns 0 when memory runs out, but records no error. */
 export function allocUnchecked(root: usize, size: usize): usize {
   let minLog = getMinLog(root);
-  if (slotFits(root, size, 0)) return allocSlot(root, size, minLog);
+  let c = slotFor(root, size, 0);
+  if (c != NO_SLOT) return allocSlot(root, c, minLog);
   let k = orderOf(size, minLog);
   let p = takeBlock(root, k, k, true);
   if (p) {
@@ -434,7 +443,8 @@ export function inSlab(root: usize, p: usize): bool {
 /** What usableSize reports for a new allocation of `size` (1..largest) aligned to `align`: a
  *  slot's class size, or the power of two of its block. */
 export function extentFor(root: usize, size: usize, align: usize = 0): usize {
-  if (slotFits(root, size, align)) return classSize(slotClass(root, size));
+  let c = slotFor(root, size, align);
+  if (c != NO_SLOT) return classSize(c);
   return <usize>1 << (getMinLog(root) + orderOf(size, getMinLog(root)));
 }
 
@@ -453,13 +463,18 @@ export function inRegions(root: usize, p: usize): bool {
 /** Finds the allocated block that starts at p: its order (>= 0) or -ErrorCode. Reads only
  *  metadata, never the memory at p. */
 export function lookup(root: usize, p: usize): i32 {
-  let minLog = getMinLog(root);
   if (!inRegions(root, p)) return -ErrorCode.NOT_IN_HEAP;
   let s = slabOf(root, p);
   if (s) {                                                            // a slab: O(1), no walk
     let code = checkSlot(s, p);
     return code ? -<i32>code : SLOT;
   }
+  return lookupBlock(root, p);
+}
+
+/** lookup for a p in the heap's regions and in no slab. */
+function lookupBlock(root: usize, p: usize): i32 {
+  let minLog = getMinLog(root);
   if (p & (sizeOf(0, minLog) - 1)) return -ErrorCode.NOT_BLOCK_START;
   let k = leafOrder(root, p);
   let start = p & ~(sizeOf(k, minLog) - 1);
@@ -471,10 +486,17 @@ export function lookup(root: usize, p: usize): i32 {
 
 /** free(p) without a size. Returns OK or the error (the heap is then unchanged). */
 export function free(root: usize, p: usize): u32 {
-  let k = lookup(root, p);
+  if (!inRegions(root, p)) return reject(root, ErrorCode.NOT_IN_HEAP, Counter.REJECTED_FREES);
+  let s = slabOf(root, p);
+  if (s) {                               // lookup's slab case, keeping the slab it found
+    let code = checkSlot(s, p);
+    if (code) return reject(root, code, Counter.REJECTED_FREES);
+    freeSlotAt(root, s, p);
+    return ErrorCode.OK;
+  }
+  let k = lookupBlock(root, p);
   if (k < 0) return reject(root, <u32>-k, Counter.REJECTED_FREES);
-  if (k == SLOT) freeSlotAt(root, slabOf(root, p), p);
-  else freeFound(root, p, <u32>k);
+  freeFound(root, p, <u32>k);
   return ErrorCode.OK;
 }
 
@@ -554,16 +576,16 @@ export function realloc(root: usize, p: usize, size: usize): usize {
   let maxLog = minLog + getMaxOrder(root);
   if (size == 0) { reject(root, ErrorCode.ZERO_SIZE, Counter.FAILED_ALLOCS); return 0; }
   if (size > (<usize>1 << maxLog)) { reject(root, ErrorCode.TOO_LARGE, Counter.FAILED_ALLOCS); return 0; }
-  let toSlot = slotFits(root, size, 0);
+  let to = slotFor(root, size, 0);
   if (found == SLOT) {
     let s = slabOf(root, p);
     let c = slabClass(s);
-    if (toSlot && slotClass(root, size) == c) return p;
-    if (!toSlot && size > classSize(c)) return slotToBlock(root, s, p, classSize(c), orderOf(size, minLog), minLog);
+    if (to == c) return p;
+    if (to == NO_SLOT && size > classSize(c)) return slotToBlock(root, s, p, classSize(c), orderOf(size, minLog), minLog);
     return moveAny(root, p, classSize(c), size, true);
   }
   let k = <u32>found;
-  if (toSlot) return moveAny(root, p, sizeOf(k, minLog), size, false);
+  if (to != NO_SLOT) return moveAny(root, p, sizeOf(k, minLog), size, false);
   let k2 = orderOf(size, minLog);
   if (k2 == k) return p;
   if (k2 < k) {

@@ -443,7 +443,7 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // (first is rounded up to it), every other class's to 16; in a runtime heap (FLAG_RT_SLOTS)
 // every slot is at 12 mod 16 (first is 16-aligned plus 12).
 //
-// Which requests take a slot (heap.ts, slotFits): up to SLAB_MAX bytes. Outside a runtime heap,
+// Which requests take a slot (heap.ts, slotFor): up to SLAB_MAX bytes. Outside a runtime heap,
 // a class whose slab is larger than 8 KiB takes slots only once the heap holds 2^SLAB_HEAP_LOG
 // such slabs, and a block before: a heap keeps a partly used slab per class in use, a fixed
 // cost that only pays in a heap many times larger (the powerlaw workload, 2 MiB, has a few

@@ -42,9 +42,17 @@ export function firstSlot(c: u32, flags: u32): usize {
  *  holds p (one that did would start between it and p, where nothing was marked, or contain
  *  it). At most five bit tests, no walk; the words read are inside the bitmap, whose first word
  *  covers the 256 KiB below the span's start. */
-export function slabAt(root: usize, p: usize): usize {
+// @ts-ignore: decorator
+@inline export function slabAt(root: usize, p: usize): usize {
   let base = getSlabBase(root);
-  for (let log = SLAB_LOG; log <= SLAB_TOP_LOG; ++log) {
+  let s = p & ~((<usize>1 << SLAB_LOG) - 1);
+  if (testBit(base, s >> SLAB_LOG)) return s; // every slab holds the SLAB_BYTES at its start
+  return slabAbove(base, p);
+}
+
+/** slabAt past its first test: the slabs larger than SLAB_BYTES. */
+function slabAbove(base: usize, p: usize): usize {
+  for (let log = SLAB_LOG + 1; log <= SLAB_TOP_LOG; ++log) {
     let s = p & ~((<usize>1 << log) - 1);
     if (testBit(base, s >> SLAB_LOG)) return p - s < slabBytesOf(slabClass(s)) ? s : 0;
   }
