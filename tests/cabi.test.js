@@ -267,6 +267,43 @@ test("a pointer into a slab that is not a live slot is rejected in O(1), nothing
   assert.equal(e.buddy_check(), ErrorCode.OK);
 });
 
+test("every class's slab: its size as layout.ts says, misuse of its slots rejected in O(1), nothing changed", () => {
+  const e = load("release");
+  const big = e.malloc(8 << 20) >>> 0; // the heap past 8 MiB: every class takes slots (64 slabs of 128 KiB)
+  assert.ok(big);
+  const classes = [...new Set(Array.from({ length: 16384 }, (_, i) => classSize(i + 1)))];
+  assert.equal(classes.length, 36, "36 classes up to 16 KiB");
+  for (const c of classes) {
+    const slabBefore = stats(e).slackBytes;
+    const a = e.malloc(c) >>> 0;
+    const b = e.malloc(c) >>> 0;
+    const bytes = slabBytes(c);
+    // A new slab of its class: two slots taken, the rest of the slab is slack.
+    assert.equal(stats(e).slackBytes - slabBefore, bytes - 2 * c, `class ${c}: a ${bytes}-byte slab`);
+    assert.equal(b - a, c, `class ${c}: consecutive slots`);
+    const slab = a - (a % bytes);
+    const slots = Math.floor((bytes - (a - slab)) / c);
+    assert.ok(slots * c >= bytes * 0.875 && (slots * c >= bytes * 15 / 16 || c === 16384), `class ${c}: ${slots} slots fill the slab`);
+    const before = state(e);
+    const bad = [[slab, ErrorCode.NOT_BLOCK_START, "the slab header"], [a + c / 2, ErrorCode.NOT_BLOCK_START, "inside a slot"],
+      [b + c, ErrorCode.DOUBLE_FREE, "a slot never handed out"]];
+    const tail = a + slots * c; // past the last slot, when the slots do not fill the slab exactly
+    if (tail < slab + bytes) bad.push([tail, ErrorCode.NOT_BLOCK_START, "the tail past the last slot"]);
+    for (const [p, code, what] of bad) {
+      assert.equal(e.buddy_free(p), code, `class ${c}: ${what}`);
+      assert.deepEqual(state(e), before, `class ${c}, ${what}: nothing changed`);
+    }
+    assert.equal(e.buddy_free(a), ErrorCode.OK);
+    assert.equal(e.buddy_free(a), ErrorCode.DOUBLE_FREE, `class ${c}: a double free`);
+    assert.equal(e.buddy_free(b), ErrorCode.OK);
+  }
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+  e.free(big);
+  e.buddy_coalesce();
+  assert.equal(stats(e).slackBytes, 0, "every slab given back");
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
 test("textbook option: power-of-two blocks only, no slabs; other option bits are BAD_CONFIG", () => {
   const e = load("release");
   assert.equal(e.buddy_init(16, -1, 65535, 16, 2), ErrorCode.BAD_CONFIG);
