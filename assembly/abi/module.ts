@@ -220,9 +220,10 @@ export function buddy_set_heap_start(start: usize): u32 {
 // @ts-ignore: decorator
 @inline const INIT_TEXTBOOK: u32 = 1;
 /** The heap's features unless buddy_init asks for the textbook buddy: size classes, except in
- *  the threads build, whose per-instance caches (cache.ts) hold whole blocks of a few orders. */
+ *  the threads build with caches, whose per-instance caches (cache.ts) hold whole blocks of a
+ *  few orders. The one-lock threads build has them. */
 // @ts-ignore: decorator
-@inline const FEATURES: u32 = THREADS ? DEFAULT_FEATURES & ~FLAG_SLABS : DEFAULT_FEATURES;
+@inline const FEATURES: u32 = CACHED ? DEFAULT_FEATURES & ~FLAG_SLABS : DEFAULT_FEATURES;
 
 /** The error code of this instance's last failed call. */
 export function buddy_last_error(): u32 {
