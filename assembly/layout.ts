@@ -80,6 +80,10 @@ import { ErrorCode } from "./errors";
 // 928 slackBytes  bytes of slabs not in a live slot (headers and free slots)
 // 932 slabBase    biased base of the slab bitmap (one bit per SLAB_BYTES)
 // 936 dirty       bit k set iff a free of order k skipped merging since the last coalesce()
+// 944 grown[16]   the last 16 blocks that moved by a doubling realloc (heap.ts, takeRoomy: a
+//                 block found here again is a growing vector); a placement hint only: an
+//                 entry may name a block freed since                             (944..1007)
+// 1008 grownNext  the entry the next block goes to (round robin)
 // ╘═════════════════════════════════════════════════════════════════════════════════════╛
 //   nonEmpty   bit k set iff heads[k] != 0, so the smallest usable order is one ctz away.
 //   span       [spanLo, spanHi) covers every region; the metadata has room up to capHi.
@@ -142,9 +146,16 @@ import { ErrorCode } from "./errors";
 @inline const CB_SLAB_BASE: usize = 932;
 // @ts-ignore: decorator
 @inline const CB_DIRTY: usize = 936;
+// @ts-ignore: decorator
+@inline const CB_GROWN: usize = 944;
+// @ts-ignore: decorator
+@inline const CB_GROWN_NEXT: usize = 1008;
+/** Entries of the grown table (a power of two). */
+// @ts-ignore: decorator
+@inline export const GROWN_SLOTS: u32 = 16;
 /** Size of the control block, a multiple of 16. */
 // @ts-ignore: decorator
-@inline export const CB_SIZE: usize = 944;
+@inline export const CB_SIZE: usize = 1024;
 /** The control block is 16-byte aligned. */
 // @ts-ignore: decorator
 @inline export const CB_ALIGN: usize = 16;
@@ -266,6 +277,25 @@ export enum Counter {
 @inline export function getDirty(root: usize): u32 { return load<u32>(root, CB_DIRTY); }
 // @ts-ignore: decorator
 @inline export function setDirty(root: usize, v: u32): void { store<u32>(root, v, CB_DIRTY); }
+/** The grown table's entry that holds p, or 0 (p != 0). Called only by a moving realloc. */
+export function grownEntry(root: usize, p: usize): usize {
+  for (let i: u32 = 0; i < GROWN_SLOTS; ++i) {
+    let at = root + CB_GROWN + (<usize>i << 2);
+    if (load<u32>(at) == <u32>p) return at;
+  }
+  return 0;
+}
+/** Records that the block at q moved there by a doubling realloc from p: in p's entry if p
+ *  was recorded, else in the oldest entry. */
+export function setGrown(root: usize, p: usize, q: usize): void {
+  let at = grownEntry(root, p);
+  if (!at) {
+    let i = load<u32>(root, CB_GROWN_NEXT);
+    store<u32>(root, (i + 1) & (GROWN_SLOTS - 1), CB_GROWN_NEXT);
+    at = root + CB_GROWN + (<usize>i << 2);
+  }
+  store<u32>(at, <u32>q);
+}
 // @ts-ignore: decorator
 @inline export function getSlabBase(root: usize): usize { return load<u32>(root, CB_SLAB_BASE); }
 // @ts-ignore: decorator

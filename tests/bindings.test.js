@@ -270,3 +270,52 @@ test("@assemblyscript/loader users: instantiate with the loader, then wrap or ca
   throwsBuddy(() => heap.free(p), ErrorCode.DOUBLE_FREE);
   heap.check();
 });
+
+// Placement of blocks that move (assembly/heap.ts, takeRoomy and shrinkMoves), read from the
+// heap's own snapshot: which free block a realloc took is known exactly.
+describe("where a moving realloc puts a block", () => {
+  const lowestLargestFree = (heap) => {
+    const free = heap.snapshot().blocks.filter((b) => b.state === "free");
+    const size = Math.max(...free.map((b) => b.size));
+    return Math.min(...free.filter((b) => b.size === size).map((b) => b.address));
+  };
+  const freeAt = (heap, address, size) => heap.snapshot().blocks.some((b) => b.state === "free" && b.address === address && b.size === size);
+
+  test("a doubling takes the lower half of a block twice its size, and a vector that doubled before takes the bottom of the largest free block", async () => {
+    const heap = await BuddyHeap.create(undefined, { maxPages: 65535 });
+    heap.free(heap.alloc(32 << 20)); // a heap with a large free block
+    const p = heap.alloc(100000);     // a 128 KiB block that never moved
+    const largest = lowestLargestFree(heap);
+    const q = heap.realloc(p, 200000);
+    assert.notEqual(q, largest, "a first doubling does not take the bottom of the largest free block");
+    assert.equal(heap.realloc(q, 400000), q, "it grows in place into the room it was given");
+    const r = q;
+    const inPlace = r % (1 << 20) === 0 && freeAt(heap, r + (512 << 10), 512 << 10);
+    const vectorAt = lowestLargestFree(heap);
+    const t = heap.realloc(r, 800000);
+    assert.equal(t, inPlace ? r : vectorAt, inPlace ? "its upper buddy was free: in place" : "a vector: the bottom of the largest free block");
+    for (const size of [1.6e6, 3.2e6, 6.4e6]) assert.equal(heap.realloc(t, size), t, `then grows in place to ${size} bytes`);
+    heap.check();
+  });
+
+  test("a large block cut to a quarter or less moves into a smaller free block, and its region is whole again", async () => {
+    const heap = await BuddyHeap.create(undefined, { maxPages: 65535 });
+    const a = heap.alloc(65536);
+    const b = heap.alloc(65536);
+    heap.free(a); // a free block smaller than 1 MiB for the cut block to move into
+    assert.ok(heap.snapshot().blocks.some((x) => x.state === "free" && x.size >= 65536 && x.size < (1 << 20)));
+    const p = heap.alloc(1 << 20);
+    heap.bytes(p, 60000).fill(7);
+    const before = heap.stats();
+    const q = heap.realloc(p, 60000);
+    assert.notEqual(q, p, "moved");
+    assert.ok(heap.bytes(q, 60000).every((x) => x === 7), "the contents came along");
+    assert.equal(heap.usableSize(q), 65536);
+    assert.ok(heap.snapshot().blocks.some((x) => x.state === "free" && x.address <= p && x.address + x.size >= p + (1 << 20)), "the 1 MiB block is free again");
+    const after = heap.stats();
+    assert.deepEqual([after.allocs - before.allocs, after.frees - before.frees, after.inPlaceReallocs - before.inPlaceReallocs], [1, 1, 0], "counted as a move");
+    heap.free(b);
+    heap.free(q);
+    heap.check();
+  });
+});
