@@ -104,8 +104,13 @@ test("per-instance caches keep every misuse check: double frees across instances
   const a = await BuddyHeap.createShared(undefined, { maxPages: 1024 });
   const b = BuddyHeap.attach(a.shared);
   const used0 = a.stats().usedBytes;
+  const used128 = () => new Set(a.snapshot().blocks.filter((x) => x.state === "used" && x.size === 128).map((x) => x.address));
+  const before = used128();
   const p = a.alloc(100);               // served by a's cache (a refill took 32 blocks of 128 B)
-  const cachedNeighbour = p + 128;      // lies in a's cache, never handed out: a stale pointer
+  // The refill's blocks: allocated in the heap's view, new since `before`, and not p.
+  const refilled = [...used128()].filter((x) => !before.has(x) && x !== p);
+  assert.equal(refilled.length, 32, "a refill caches 32 blocks");
+  const cachedNeighbour = refilled[0];  // lies in a's cache, never handed out: a stale pointer
   assert.equal(a.usableSize(p), 128);
   assert.equal(a.tryFree(p), ErrorCode.OK); // into a's cache
   for (const [who, heap] of [["same instance", a], ["other instance", b]]) {
