@@ -589,7 +589,7 @@ export function realloc(root: usize, p: usize, size: usize): usize {
   let k2 = orderOf(size, minLog);
   if (k2 == k) return p;
   if (k2 < k) {
-    if (shrinkMoves(root, k, k2, minLog)) return moveDown(root, p, k, k2, minLog);
+    if (shrinkMoves(root, k, k2, minLog)) return moveBlock(root, p, k, k2, minLog);
     trimBlock(root, p, k, sizeOf(k2, minLog), minLog);
   } else if (!growInPlace(root, p, k, k2, minLog)) {
     return moveBlock(root, p, k, k2, minLog);
@@ -659,28 +659,16 @@ function slotToBlock(root: usize, s: usize, p: usize, cur: usize, k2: u32, minLo
   return (getNonEmpty(root) & ((<u32>1 << k) - 1) & ~((<u32>1 << k2) - 1)) != 0;
 }
 
-/** realloc's moving shrink (shrinkMoves said so): a block of order k2 < k, the contents that
- *  fit copied, the old block freed. */
-function moveDown(root: usize, p: usize, k: u32, k2: u32, minLog: u32): usize {
-  let q = takeBlock(root, k2, k2, false);
-  if (DEBUG) assert(q != 0); // shrinkMoves saw a free block of an order from k2 up
-  memory.copy(q, p, sizeOf(k2, minLog));
-  release(root, p, k, minLog);
-  setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
-  bumpCounter(root, Counter.ALLOCS);
-  bumpCounter(root, Counter.FREES);
-  return q;
-}
-
-/** realloc's moving case between blocks: a block of order k2 > k, the contents copied, the
- *  old block freed. */
+/** realloc's moving case between blocks: a block of order k2 > k, or k2 < k when shrinkMoves
+ *  said so, the contents that fit copied, the old block freed. */
 function moveBlock(root: usize, p: usize, k: u32, k2: u32, minLog: u32): usize {
   // A block that doubles gets room to double again (takeRoomy). A block that jumps by more
   // than a doubling is placed like a new one: random reallocs that took room split every large
-  // block (the reallocmix workload ran away to 500 MiB of memory for 34 MiB live that way).
-  let q = k2 == k + 1 ? takeRoomy(root, p, k2, minLog) : takeBlock(root, k2, k2, true);
+  // block (the reallocmix workload ran away to 500 MiB of memory for 34 MiB live that way). A
+  // shrinking one takes the free block shrinkMoves saw, without growing.
+  let q = k2 < k ? takeBlock(root, k2, k2, false) : k2 == k + 1 ? takeRoomy(root, p, k2, minLog) : takeBlock(root, k2, k2, true);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
-  memory.copy(q, p, sizeOf(k, minLog));
+  memory.copy(q, p, sizeOf(k2 < k ? k2 : k, minLog));
   release(root, p, k, minLog);
   setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
   bumpCounter(root, Counter.ALLOCS);

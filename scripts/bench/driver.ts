@@ -85,20 +85,20 @@ export function pairs(n: u32, seed: u32): u32 {
   return n * 2;
 }
 
-/** churn: `liveCount` blocks of 8..4096 bytes; each step frees a random one and allocates a
- *  new one in its place. Everything is freed at the end. */
-export function churn(steps: u32, liveCount: u32, seed: u32): u32 {
+/** `liveCount` blocks of lo..lo+span-1 bytes (uniform); each step frees a random one and
+ *  allocates a new one in its place. Everything is freed at the end. */
+function replace(steps: u32, liveCount: u32, lo: u32, span: u32, seed: u32): u32 {
   start(seed);
   slots(liveCount);
   for (let i: u32 = 0; i < liveCount; ++i) {
-    let n = 8 + below(4089);
+    let n = lo + below(span);
     setPtr(i, take(n));
     setLen(i, n);
   }
   for (let s: u32 = 0; s < steps; ++s) {
     let i = below(liveCount);
     give(ptrAt(i), lenAt(i));
-    let n = 8 + below(4089);
+    let n = lo + below(span);
     setPtr(i, take(n));
     setLen(i, n);
   }
@@ -106,25 +106,15 @@ export function churn(steps: u32, liveCount: u32, seed: u32): u32 {
   return liveCount * 2 + steps * 2;
 }
 
-/** uniform: churn's shape with small sizes only, uniform in 16..1024 B (the sizes of most
- *  objects, strings and vectors), `liveCount` live. */
+/** churn: `liveCount` blocks of 8..4096 bytes, replaced at random. */
+export function churn(steps: u32, liveCount: u32, seed: u32): u32 {
+  return replace(steps, liveCount, 8, 4089, seed);
+}
+
+/** uniform: churn's shape with small sizes only, 16..1024 B (the sizes of most objects,
+ *  strings and vectors). */
 export function uniform(steps: u32, liveCount: u32, seed: u32): u32 {
-  start(seed);
-  slots(liveCount);
-  for (let i: u32 = 0; i < liveCount; ++i) {
-    let n = 16 + below(1009);
-    setPtr(i, take(n));
-    setLen(i, n);
-  }
-  for (let s: u32 = 0; s < steps; ++s) {
-    let i = below(liveCount);
-    give(ptrAt(i), lenAt(i));
-    let n = 16 + below(1009);
-    setPtr(i, take(n));
-    setLen(i, n);
-  }
-  for (let i: u32 = 0; i < liveCount; ++i) give(ptrAt(i), lenAt(i));
-  return liveCount * 2 + steps * 2;
+  return replace(steps, liveCount, 16, 1009, seed);
 }
 
 /** fill: 32-byte blocks until `bytes` are live, then free them all in random order. */

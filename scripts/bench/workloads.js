@@ -35,6 +35,22 @@ export function makeWorkloads() {
     return calls;
   };
 
+  /** `liveCount` blocks of lo..lo+span-1 bytes (uniform), each step frees a random one and
+   *  allocates a new one in its place (churn and uniform). */
+  const replace = (a, steps, liveCount, lo, span, seed) => {
+    start(seed);
+    const ptrs = new Uint32Array(liveCount), lens = new Uint32Array(liveCount);
+    for (let i = 0; i < liveCount; i++) { const n = lo + below(span); ptrs[i] = take(a, n); lens[i] = n; }
+    for (let s = 0; s < steps; s++) {
+      const i = below(liveCount);
+      give(a, ptrs[i], lens[i]);
+      const n = lo + below(span);
+      ptrs[i] = take(a, n);
+      lens[i] = n;
+    }
+    for (let i = 0; i < liveCount; i++) give(a, ptrs[i], lens[i]);
+    return liveCount * 2 + steps * 2;
+  };
   return {
     peakLiveBytes: () => peak,
     failedCalls: () => failures,
@@ -43,34 +59,8 @@ export function makeWorkloads() {
       for (let i = 0; i < n; i++) give(a, take(a, 64), 64);
       return n * 2;
     },
-    churn(a, steps, liveCount, seed) {
-      start(seed);
-      const ptrs = new Uint32Array(liveCount), lens = new Uint32Array(liveCount);
-      for (let i = 0; i < liveCount; i++) { const n = 8 + below(4089); ptrs[i] = take(a, n); lens[i] = n; }
-      for (let s = 0; s < steps; s++) {
-        const i = below(liveCount);
-        give(a, ptrs[i], lens[i]);
-        const n = 8 + below(4089);
-        ptrs[i] = take(a, n);
-        lens[i] = n;
-      }
-      for (let i = 0; i < liveCount; i++) give(a, ptrs[i], lens[i]);
-      return liveCount * 2 + steps * 2;
-    },
-    uniform(a, steps, liveCount, seed) {
-      start(seed);
-      const ptrs = new Uint32Array(liveCount), lens = new Uint32Array(liveCount);
-      for (let i = 0; i < liveCount; i++) { const n = 16 + below(1009); ptrs[i] = take(a, n); lens[i] = n; }
-      for (let s = 0; s < steps; s++) {
-        const i = below(liveCount);
-        give(a, ptrs[i], lens[i]);
-        const n = 16 + below(1009);
-        ptrs[i] = take(a, n);
-        lens[i] = n;
-      }
-      for (let i = 0; i < liveCount; i++) give(a, ptrs[i], lens[i]);
-      return liveCount * 2 + steps * 2;
-    },
+    churn(a, steps, liveCount, seed) { return replace(a, steps, liveCount, 8, 4089, seed); },
+    uniform(a, steps, liveCount, seed) { return replace(a, steps, liveCount, 16, 1009, seed); },
     fill(a, bytes, seed) {
       start(seed);
       const n = bytes >>> 5;

@@ -43,34 +43,22 @@ static uint32_t pairs(uint32_t n, uint32_t seed) {
   for (uint32_t i = 0; i < n; i++) give(take(64), 64);
   return n * 2;
 }
-static uint32_t churn(uint32_t steps, uint32_t count, uint32_t seed) {
+static uint32_t replace(uint32_t steps, uint32_t count, uint32_t lo, uint32_t span, uint32_t seed) {
   start(seed);
   slots(count);
-  for (uint32_t i = 0; i < count; i++) { uint32_t n = 8 + below(4089); ptrs[i] = take(n); lens[i] = n; }
+  for (uint32_t i = 0; i < count; i++) { uint32_t n = lo + below(span); ptrs[i] = take(n); lens[i] = n; }
   for (uint32_t s = 0; s < steps; s++) {
     uint32_t i = below(count);
     give(ptrs[i], lens[i]);
-    uint32_t n = 8 + below(4089);
+    uint32_t n = lo + below(span);
     ptrs[i] = take(n);
     lens[i] = n;
   }
   for (uint32_t i = 0; i < count; i++) give(ptrs[i], lens[i]);
   return count * 2 + steps * 2;
 }
-static uint32_t uniform(uint32_t steps, uint32_t count, uint32_t seed) {
-  start(seed);
-  slots(count);
-  for (uint32_t i = 0; i < count; i++) { uint32_t n = 16 + below(1009); ptrs[i] = take(n); lens[i] = n; }
-  for (uint32_t s = 0; s < steps; s++) {
-    uint32_t i = below(count);
-    give(ptrs[i], lens[i]);
-    uint32_t n = 16 + below(1009);
-    ptrs[i] = take(n);
-    lens[i] = n;
-  }
-  for (uint32_t i = 0; i < count; i++) give(ptrs[i], lens[i]);
-  return count * 2 + steps * 2;
-}
+static uint32_t churn(uint32_t steps, uint32_t count, uint32_t seed) { return replace(steps, count, 8, 4089, seed); }
+static uint32_t uniform(uint32_t steps, uint32_t count, uint32_t seed) { return replace(steps, count, 16, 1009, seed); }
 static uint32_t fill(uint32_t bytes, uint32_t seed) {
   start(seed);
   uint32_t n = bytes >> 5;
