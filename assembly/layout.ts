@@ -290,7 +290,7 @@ export function grownEntry(root: usize, p: usize): usize {
 export function setGrown(root: usize, p: usize, q: usize): void {
   let at = grownEntry(root, p);
   if (!at) {
-    let i = load<u32>(root, CB_GROWN_NEXT);
+    let i = load<u32>(root, CB_GROWN_NEXT) & (GROWN_SLOTS - 1); // in the table, whatever it holds
     store<u32>(root, (i + 1) & (GROWN_SLOTS - 1), CB_GROWN_NEXT);
     at = root + CB_GROWN + (<usize>i << 2);
   }
@@ -455,7 +455,7 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // A slab is an allocated buddy block, aligned to its size, cut into slots of one size class.
 // Its size depends on its class (slabLogOf): 8 KiB for classes up to 448 B, then about 16 slots
 // of the class's power of two (3, 5, 9 or 15 slots), so that a slab wastes at most 1/16 of
-// itself; the largest are 128 KiB. Its header sits in its first bytes (the slots start after
+// itself; the largest are 128 KiB (the 16 KiB class gets 7 slots there, 1/8 lost). Its header sits in its first bytes (the slots start after
 // it); the control block lists, per class, the slabs that have a free slot. The slab bitmap has
 // one bit per SLAB_BYTES (the smallest slab) of the span, set only at a slab's first address.
 //

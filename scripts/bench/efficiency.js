@@ -7,8 +7,10 @@ import { pathToFileURL } from "node:url";
 import { BuddyHeap } from "../../bindings/dist/index.js";
 import { makeWorkloads } from "./workloads.js";
 
-const [name, argText, seedsText, ...wasms] = process.argv.slice(2);
-if (!name || !wasms.length) {
+const [name, argText = "", seedsText, ...wasms] = process.argv.slice(2);
+const known = Object.keys(makeWorkloads()).filter((k) => k !== "peakLiveBytes" && k !== "failedCalls" && k !== "fillBatched");
+if (!known.includes(name) || !(Number(seedsText) >= 1) || !wasms.length || argText.trim().split(/\s+/).some((x) => !Number.isFinite(Number(x)))) {
+  console.error(`workloads: ${known.join(", ")}`);
   console.error('usage: node scripts/bench/efficiency.js <workload> "<args>" <seeds> a.wasm [b.wasm ...]');
   process.exit(2);
 }
