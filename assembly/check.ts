@@ -10,14 +10,15 @@ import {
   getPrev, testBit, sizeOf,
   FLAG_SLABS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
   classSize, slabClass, slabLive, slabFree, slabFresh, slabNext, slabPrev, slabSlots, slabFirst,
-  slabBits, slotNext, getTail,
+  slabBits, slotNext, slotIndexOf, getTail,
 } from "./layout";
 import { validateConfig, leafOrder, freeBytes } from "./heap";
 import { firstSlot, slabBytesOf } from "./slab";
 
 /** Checks the slab s (an allocated block with its slab bit, of its class's slab size): its class and
  *  geometry, that its bitmap counts `live` slots below `fresh`, and that its free list holds
- *  exactly the other slots below `fresh`, each a slot start whose bit is clear. Returns the
+ *  exactly the other slots below `fresh`, each a slot start whose bit is clear and whose
+ *  second word holds its index (takeSlot trusts it for the bitmap). Returns the
  *  bytes of the slab no live slot holds, or -1. */
 function checkSlab(s: usize, flags: u32): i64 {
   let c = slabClass(s);
@@ -43,7 +44,7 @@ function checkSlab(s: usize, flags: u32): i64 {
     if (p < s + first) return -1;
     let off = p - s - first;
     let i = <u32>(off / size);
-    if (off != <usize>i * size || i >= fresh || testBit(bits, i)) return -1;
+    if (off != <usize>i * size || i >= fresh || testBit(bits, i) || slotIndexOf(p) != i) return -1;
   }
   if (n != fresh - live) return -1;
   return <i64>(bytes - <usize>live * size);

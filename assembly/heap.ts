@@ -7,7 +7,7 @@
 // largest naturally aligned blocks that fit; regions added next to each other merge across the
 // seam as soon as their blocks are buddies, because the tree is indexed by absolute address.
 //
-// Small requests (up to 2 KiB) take a slot of a size class in a slab (slab.ts), a block of this
+// Small requests (up to 16 KiB) take a slot of a size class in a slab (slab.ts), a block of this
 // heap; everything here is about blocks, and slots go through allocSlot/freeSlotAt.
 //
 // Complexity. alloc and free are O(maxOrder) in the worst case (split or merge one level per
@@ -50,9 +50,9 @@ import {
   orderOf, STATS_SIZE, setStat, setStat64, setStatFree, FLAG_SLABS, DEFAULT_FEATURES, SLAB_LOG,
   SLAB_MAX, SLAB_CLASSES, classOf, classSize, getSlabBase, setSlabBase, getSlabHead, getSlack,
   slabClass, slabLive, ST_SLACK, getDirty, setDirty, FLAG_RT_SLOTS, DEBUG, sizeOf, buddyOf,
-  slabLogOf, SLAB_HEAP_LOG, grownEntry, setGrown,
+  slabLogOf, SLAB_HEAP_LOG, grownEntry, setGrown, RT_HEADER, RT_SLOT_HEADER, setRtUsable,
 } from "./layout";
-import { makeSlab, takeSlot, checkSlot, freeSlot, slabAt, isSlab, emptySlab } from "./slab";
+import { makeSlab, takeSlot, slotIndex, slotOf, freeSlot, slabAt, isSlab, emptySlab } from "./slab";
 
 /** Blocks of 2^16 bytes and up that move in a growing realloc go to the largest free block. */
 // @ts-ignore: decorator
@@ -371,10 +371,10 @@ function allocSlot(root: usize, c: u32, minLog: u32): usize {
   return takeSlot(root, c);
 }
 
-/** Frees the live slot p of slab s (lookup said SLOT); a slab left empty goes back to the
- *  heap. */
-function freeSlotAt(root: usize, s: usize, p: usize): void {
-  let empty = freeSlot(root, s, p);
+/** Frees the live slot p, index i, of slab s (slotIndex said so); a slab left empty goes back
+ *  to the heap. */
+function freeSlotAt(root: usize, s: usize, p: usize, i: u32): void {
+  let empty = freeSlot(root, s, p, i);
   bumpCounter(root, Counter.FREES);
   if (empty) {
     let minLog = getMinLog(root);
@@ -389,18 +389,20 @@ function freeSlotAt(root: usize, s: usize, p: usize): void {
  *  the error on failure. */
 export function allocAligned(root: usize, size: usize, align: usize): usize {
   let minLog = getMinLog(root);
+  if (size - 1 < SLAB_MAX && !(align & (align - 1))) { // a slot, most likely: checks it needs only
+    let c = slotFor(root, size, align);
+    if (c != NO_SLOT) {
+      let p = allocSlot(root, c, minLog);
+      if (!p) reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS);
+      return p;
+    }
+  }
   let maxLog = minLog + getMaxOrder(root);
   if (size == 0) { reject(root, ErrorCode.ZERO_SIZE, Counter.FAILED_ALLOCS); return 0; }
   if (size > (<usize>1 << maxLog)) { reject(root, ErrorCode.TOO_LARGE, Counter.FAILED_ALLOCS); return 0; }
   if ((align & (align - 1)) || align > (<usize>1 << maxLog)) {
     reject(root, ErrorCode.BAD_ALIGN, Counter.FAILED_ALLOCS);
     return 0;
-  }
-  let c = slotFor(root, size, align);
-  if (c != NO_SLOT) {
-    let p = allocSlot(root, c, minLog);
-    if (!p) reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS);
-    return p;
   }
   let k = orderOf(size, minLog);
   let from = k;
@@ -448,11 +450,47 @@ export function extentFor(root: usize, size: usize, align: usize = 0): usize {
   return <usize>1 << (getMinLog(root) + orderOf(size, getMinLog(root)));
 }
 
+/** The runtime's allocation (runtime/mm.ts): `size` payload bytes after the prefix of where
+ *  they land, a slot's RT_SLOT_HEADER or a block's RT_HEADER, with the usable size stored just
+ *  before the pointer returned (layout.ts, "Runtime blocks"). 0 when memory runs out. The
+ *  class is computed once, for the place and for the usable size. */
+export function allocRt(root: usize, size: usize): usize {
+  let minLog = getMinLog(root);
+  let c = slotFor(root, size + RT_SLOT_HEADER, 0);
+  if (c != NO_SLOT) {
+    let slot = allocSlot(root, c, minLog);
+    if (!slot) return 0;
+    setRtUsable(slot + RT_SLOT_HEADER, classSize(c) - RT_SLOT_HEADER);
+    return slot + RT_SLOT_HEADER;
+  }
+  let k = orderOf(size + RT_HEADER, minLog);
+  let block = takeBlock(root, k, k, true);
+  if (!block) return 0;
+  setUsed(root, getUsed(root) + sizeOf(k, minLog));
+  bumpCounter(root, Counter.ALLOCS);
+  setRtUsable(block + RT_HEADER, sizeOf(k, minLog) - RT_HEADER);
+  return block + RT_HEADER;
+}
+
+/** The runtime's free of the pointer allocRt returned: its prefix told by whether it lies in a
+ *  slab, found once for both. OK, or the error with the heap unchanged. */
+export function freeRt(root: usize, ptr: usize): u32 {
+  let s = inSpan(root, ptr) ? slabOf(root, ptr) : 0;
+  if (s) return freeInSlab(root, s, ptr - RT_SLOT_HEADER); // the slot's start is in the slab too
+  return free(root, ptr - RT_HEADER);
+}
+
 // ── Free ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Whether p lies in the heap's span (its regions and the gaps between them). */
+// @ts-ignore: decorator
+@inline function inSpan(root: usize, p: usize): bool {
+  return p >= getSpanLo(root) && p < getSpanHi(root);
+}
 
 /** Whether p lies in a region of the heap. */
 export function inRegions(root: usize, p: usize): bool {
-  if (p < getSpanLo(root) || p >= getSpanHi(root)) return false;
+  if (!inSpan(root, p)) return false;
   let n = getRegionCount(root);
   for (let i: u32 = 0; i < n; ++i) {
     if (p >= getRegionStart(root, i) && p < getRegionEnd(root, i)) return true;
@@ -463,12 +501,12 @@ export function inRegions(root: usize, p: usize): bool {
 /** Finds the allocated block that starts at p: its order (>= 0) or -ErrorCode. Reads only
  *  metadata, never the memory at p. */
 export function lookup(root: usize, p: usize): i32 {
-  if (!inRegions(root, p)) return -ErrorCode.NOT_IN_HEAP;
-  let s = slabOf(root, p);
-  if (s) {                                                            // a slab: O(1), no walk
-    let code = checkSlot(s, p);
-    return code ? -<i32>code : SLOT;
+  let s = inSpan(root, p) ? slabOf(root, p) : 0; // a slab lies in a region: no region walk
+  if (s) {                                       // a slab: O(1), no walk
+    let i = slotIndex(s, p);
+    return i < 0 ? i : SLOT;
   }
+  if (!inRegions(root, p)) return -ErrorCode.NOT_IN_HEAP;
   return lookupBlock(root, p);
 }
 
@@ -486,17 +524,20 @@ function lookupBlock(root: usize, p: usize): i32 {
 
 /** free(p) without a size. Returns OK or the error (the heap is then unchanged). */
 export function free(root: usize, p: usize): u32 {
+  let s = inSpan(root, p) ? slabOf(root, p) : 0; // lookup's order, keeping the slab it found
+  if (s) return freeInSlab(root, s, p);
   if (!inRegions(root, p)) return reject(root, ErrorCode.NOT_IN_HEAP, Counter.REJECTED_FREES);
-  let s = slabOf(root, p);
-  if (s) {                               // lookup's slab case, keeping the slab it found
-    let code = checkSlot(s, p);
-    if (code) return reject(root, code, Counter.REJECTED_FREES);
-    freeSlotAt(root, s, p);
-    return ErrorCode.OK;
-  }
   let k = lookupBlock(root, p);
   if (k < 0) return reject(root, <u32>-k, Counter.REJECTED_FREES);
   freeFound(root, p, <u32>k);
+  return ErrorCode.OK;
+}
+
+/** free(p) for a p inside the slab s: OK, or the error with the heap unchanged. */
+function freeInSlab(root: usize, s: usize, p: usize): u32 {
+  let i = slotIndex(s, p);
+  if (i < 0) return reject(root, <u32>-i, Counter.REJECTED_FREES);
+  freeSlotAt(root, s, p, <u32>i);
   return ErrorCode.OK;
 }
 
@@ -521,15 +562,17 @@ export function dealloc(root: usize, p: usize, size: usize, align: usize): u32 {
     size == 0 || size > (<usize>1 << maxLog) || (align & (align - 1)) || (p & (align - 1)) && align != 0 ||
     (k == SLOT ? slotClass(root, size) != slabClass(slabOf(root, p)) : orderOf(size, minLog) != <u32>k)
   ) return reject(root, ErrorCode.SIZE_MISMATCH, Counter.REJECTED_FREES);
-  if (k == SLOT) freeSlotAt(root, slabOf(root, p), p);
-  else freeFound(root, p, <u32>k);
+  if (k == SLOT) {
+    let s = slabOf(root, p);
+    freeSlotAt(root, s, p, slotOf(s, p));
+  } else freeFound(root, p, <u32>k);
   return ErrorCode.OK;
 }
 
 /** The fast free without checks: p must be a live block from this heap. */
 export function freeUnchecked(root: usize, p: usize): void {
   let s = slabOf(root, p);
-  if (s) freeSlotAt(root, s, p);
+  if (s) freeSlotAt(root, s, p, slotOf(s, p));
   else freeFound(root, p, leafOrder(root, p));
 }
 
@@ -605,7 +648,10 @@ function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool)
   let q = allocAligned(root, size, 0);
   if (!q) return 0;
   memory.copy(q, p, cur < size ? cur : size);
-  if (fromSlot) freeSlotAt(root, slabOf(root, p), p);
+  if (fromSlot) {
+    let s = slabOf(root, p);
+    freeSlotAt(root, s, p, slotOf(s, p));
+  }
   else freeFound(root, p, leafOrder(root, p));
   return q;
 }
@@ -643,7 +689,7 @@ function slotToBlock(root: usize, s: usize, p: usize, cur: usize, k2: u32, minLo
   memory.copy(q, p, cur);
   setUsed(root, getUsed(root) + sizeOf(k2, minLog));
   bumpCounter(root, Counter.ALLOCS);
-  freeSlotAt(root, s, p);
+  freeSlotAt(root, s, p, slotOf(s, p));
   return q;
 }
 

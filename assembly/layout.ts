@@ -462,7 +462,8 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // ╒═══════════ Slab header (u32 words) ═══════════╕
 //   0 class     size class index
 //   4 live      slots in use
-//   8 free      first free slot that was used before (its first word links the next), 0: none
+//   8 free      first free slot that was used before, 0: none (a free slot's first word
+//               links the next, its second holds its index, for the bitmap)
 //  12 fresh     index of the first slot never used (slots from here on are free, unlinked)
 //  16 next     20 prev   links of the class's list of slabs with a free slot
 //  24 slots     number of slots
@@ -574,6 +575,11 @@ export function setSlabHeader(s: usize, c: u32, slots: u32, first: usize): void 
 @inline export function slotNext(p: usize): usize { return load<u32>(p); }
 // @ts-ignore: decorator
 @inline export function setSlotNext(p: usize, v: usize): void { store<u32>(p, v); }
+/** The index of the free slot p in its slab (so that taking it needs no division). */
+// @ts-ignore: decorator
+@inline export function slotIndexOf(p: usize): u32 { return load<u32>(p, 4); }
+// @ts-ignore: decorator
+@inline export function setSlotIndex(p: usize, i: u32): void { store<u32>(p, i, 4); }
 
 // ── Runtime blocks (assembly/runtime) ────────────────────────────────────────────────────────
 //
@@ -601,6 +607,8 @@ export function setSlabHeader(s: usize, c: u32, slots: u32, first: usize): void 
 /** Stores the usable size at ptr - 4, for a slot or a block alike. */
 // @ts-ignore: decorator
 @inline export function setRtUsable(ptr: usize, v: usize): void { store<u32>(ptr - 4, v); }
+// @ts-ignore: decorator
+@inline export function rtUsable(ptr: usize): usize { return load<u32>(ptr - 4); }
 
 // ── Shared heaps (threads build) ─────────────────────────────────────────────────────────────
 //

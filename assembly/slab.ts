@@ -7,7 +7,7 @@
 //
 // Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit
 // (slabAt), and the pointer must be a slot start (its offset a multiple of the slot size) whose
-// bit in the slab's bitmap is set, else NOT_BLOCK_START or DOUBLE_FREE. A slab whose last slot
+// bit in the slab's bitmap is set, else NOT_BLOCK_START or DOUBLE_FREE (slotIndex). A slab whose last slot
 // is freed goes back to the buddy heap unless it is the only slab of its class with a free
 // slot (so that alloc/free pairs do not split and merge a block each time); coalesce() gives
 // those back too, before the heap grows.
@@ -16,7 +16,7 @@ import {
   ErrorCode, SLAB_LOG, SLAB_HEADER, classSize, getSlabHead, setSlabHead, getSlack,
   setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabFree,
   setSlabFree, slabFresh, setSlabFresh, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
-  slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, testBit, setBit, clearBit, DEBUG,
+  slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, slotIndexOf, setSlotIndex, testBit, setBit, clearBit, DEBUG,
   SLAB_CLASSES, FLAG_RT_SLOTS, getFlags, SLAB_TOP_LOG, slabLogOf,
 } from "./layout";
 
@@ -94,7 +94,9 @@ export function makeSlab(root: usize, s: usize, c: u32): void {
   pushPartial(root, s);
 }
 
-/** Takes a slot of class c from the first slab with one (there must be one). */
+/** Takes a slot of class c from the first slab with one (there must be one). A slot freed
+ *  before comes with its index (freeSlot wrote it), so the bitmap is updated without a
+ *  division. */
 export function takeSlot(root: usize, c: u32): usize {
   let s = getSlabHead(root, c);
   let size = classSize(c);
@@ -102,7 +104,7 @@ export function takeSlot(root: usize, c: u32): usize {
   let i: u32;
   if (p) {
     setSlabFree(s, slotNext(p));
-    i = <u32>((p - s - slabFirst(s)) / size);
+    i = slotIndexOf(p);
   } else {
     i = slabFresh(s);
     setSlabFresh(s, i + 1);
@@ -118,26 +120,34 @@ export function takeSlot(root: usize, c: u32): usize {
   return p;
 }
 
-/** OK if p is a live slot of the slab s, else NOT_BLOCK_START or DOUBLE_FREE. */
-export function checkSlot(s: usize, p: usize): u32 {
+/** The index of the live slot p in slab s (>= 0), or -NOT_BLOCK_START / -DOUBLE_FREE: p must
+ *  be a slot's start (past the header, a whole number of slots from slot 0, before the tail)
+ *  whose bit is set. One division, which freeSlot then needs no more. */
+export function slotIndex(s: usize, p: usize): i32 {
   let first = s + slabFirst(s);
-  if (p < first) return ErrorCode.NOT_BLOCK_START; // the header
+  if (p < first) return -ErrorCode.NOT_BLOCK_START; // the header
   let size = classSize(slabClass(s));
   let off = p - first;
   let i = <u32>(off / size);
-  if (off - <usize>i * size) return ErrorCode.NOT_BLOCK_START; // inside a slot
-  if (i >= slabSlots(s)) return ErrorCode.NOT_BLOCK_START;    // the tail past the last slot
-  return testBit(slabBits(s), i) ? ErrorCode.OK : ErrorCode.DOUBLE_FREE;
+  if (off - <usize>i * size) return -ErrorCode.NOT_BLOCK_START; // inside a slot
+  if (i >= slabSlots(s)) return -ErrorCode.NOT_BLOCK_START;    // the tail past the last slot
+  return testBit(slabBits(s), i) ? <i32>i : -ErrorCode.DOUBLE_FREE;
 }
 
-/** Frees the live slot p of slab s. Returns s if the slab is now empty and should go back to
- *  the buddy heap (the caller releases the block, after unmarkSlab), else 0. */
-export function freeSlot(root: usize, s: usize, p: usize): usize {
+/** The index of p, a live slot of slab s (for callers that know it is one). */
+// @ts-ignore: decorator
+@inline export function slotOf(s: usize, p: usize): u32 {
+  return <u32>((p - s - slabFirst(s)) / classSize(slabClass(s)));
+}
+
+/** Frees the live slot p, index i, of slab s. Returns s if the slab is now empty and should go
+ *  back to the buddy heap (the caller releases the block, after unmarkSlab), else 0. */
+export function freeSlot(root: usize, s: usize, p: usize, i: u32): usize {
   let size = classSize(slabClass(s));
-  let i = <u32>((p - s - slabFirst(s)) / size);
-  if (DEBUG) assert(testBit(slabBits(s), i) && slabLive(s) > 0); // checkSlot said live
+  if (DEBUG) assert(i == slotOf(s, p) && testBit(slabBits(s), i) && slabLive(s) > 0); // slotIndex said live
   clearBit(slabBits(s), i);
   setSlotNext(p, slabFree(s));
+  setSlotIndex(p, i);
   setSlabFree(s, p);
   let live = slabLive(s);
   setSlabLive(s, live - 1);

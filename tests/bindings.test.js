@@ -213,6 +213,15 @@ describe("methods and errors", async () => {
     assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS);
     heap.view(Uint32Array, a, 1)[0] = kept;
     heap.check();
+    // A free slot's index (its second word, which the next alloc sets the bitmap bit by).
+    const index = heap.view(Uint32Array, a + 4, 1);
+    const own = index[0];
+    index[0] = own + 1;
+    assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS);
+    heap.view(Uint32Array, a + 4, 1)[0] = own;
+    heap.check();
+    assert.equal(heap.alloc(48), a); // the slot freed last is taken first, its bit set again
+    heap.check();
   });
 });
 

@@ -13,7 +13,7 @@ import { E_ALLOCATION_TOO_LARGE } from "util/error";
 import * as core from "../heap";
 import {
   RT_HEADER, RT_SLOT_HEADER, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, SLAB_MAX,
-  DEFAULT_FEATURES, FLAG_RT_SLOTS, setRtUsable,
+  DEFAULT_FEATURES, FLAG_RT_SLOTS, setRtUsable, rtUsable,
 } from "../layout";
 
 /** Set while the out-of-memory error is being thrown: the Error object itself needs memory. */
@@ -62,13 +62,9 @@ export function heapRoot(): usize {
  *  like the default runtime (with a message instead of a bare trap). */
 export function mmAlloc(size: usize, zeroAll: bool): usize {
   if (size > BLOCK_MAXSIZE) throw new Error(E_ALLOCATION_TOO_LARGE);
-  let root = heapRoot();
-  let pre = prefixFor(size);
-  let block = core.allocUnchecked(root, size + pre);
-  if (!block) fail("as-buddy: out of memory");
-  let ptr = block + pre;
-  let usable = core.extentFor(root, size + pre) - pre;
-  setRtUsable(ptr, usable);
+  let ptr = core.allocRt(heapRoot(), size);
+  if (!ptr) fail("as-buddy: out of memory");
+  let usable = rtUsable(ptr);
   if (zeroAll) memory.fill(ptr, 0, usable);
   else memory.fill(ptr + size, 0, usable - size);
   return ptr;
@@ -104,6 +100,5 @@ export function mmRealloc(ptr: usize, size: usize): usize {
 /** __free: a pointer that is not a live block is rejected (counted in the heap's
  *  rejectedFrees, error in lastError) and the heap is not touched. */
 export function mmFree(ptr: usize): void {
-  let root = heapRoot();
-  core.free(root, ptr - prefixOf(root, ptr));
+  core.freeRt(heapRoot(), ptr);
 }
