@@ -4,13 +4,14 @@
 
 import { ErrorCode, CheckFailure } from "./errors";
 import {
-  CB_SIZE, MAGIC, getMagic, getMinLog, getMaxOrder, getNonEmpty, getDefer, getRegionCount,
+  CB_SIZE, CB_DETACHED_SIZE, MAGIC, getMagic, getMinLog, getMaxOrder, getNonEmpty, getDefer, getRegionCount,
   getSpanLo, getSpanHi, getCapHi, getMetaPtr, getMetaSize, getUsed, getTotal, getFreeBase,
   setCheckDetail, getHead, getCount, getSplitBase, getRegionStart, getRegionEnd, getNext,
   getPrev, testBit, sizeOf,
-  FLAG_SLABS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
+  FLAG_SLABS, FLAG_RT_SLOTS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
   classSize, slabClass, slabLive, slabFree, slabFresh, slabNext, slabPrev, slabSlots, slabFirst,
-  slabBits, slotNext, slotIndexOf, getTail,
+  slabBits, slotNext, slotIndexOf, getTail, slabLogOf, slabLog, slabSlotSize, classAt, CLASS_STEPS,
+  stepTop, SLAB_TOP_LOG, SLAB_MAX,
 } from "./layout";
 import { validateConfig, leafOrder, freeBytes } from "./heap";
 import { firstSlot, slabBytesOf } from "./slab";
@@ -20,16 +21,18 @@ import { firstSlot, slabBytesOf } from "./slab";
  *  exactly the other slots below `fresh`, each a slot start whose bit is clear and whose
  *  second word holds its index (takeSlot trusts it for the bitmap). Returns the
  *  bytes of the slab no live slot holds, or -1. */
-function checkSlab(s: usize, flags: u32): i64 {
+function checkSlab(root: usize, s: usize, flags: u32): i64 {
   let c = slabClass(s);
   if (c >= SLAB_CLASSES) return -1;
-  let bytes = slabBytesOf(c);
-  let size = classSize(c);
+  let log = slabLogOf(root, c);
+  let bytes = <usize>1 << log;
+  let size = classSize(root, c);
   let first = slabFirst(s);
   let slots = slabSlots(s);
   let fresh = slabFresh(s);
   let live = slabLive(s);
-  if (first != firstSlot(c, flags) || <usize>slots != (bytes - first) / size || fresh > slots || live > fresh) return -1;
+  if (slabLog(s) != log || slabSlotSize(s) != size) return -1; // the header's copies of its class
+  if (first != firstSlot(log, size, flags) || <usize>slots != (bytes - first) / size || fresh > slots || live > fresh) return -1;
   let bits = slabBits(s);
   let set: u32 = 0;
   for (let i: u32 = 0; i < slots; ++i) {
@@ -48,6 +51,28 @@ function checkSlab(s: usize, flags: u32): i64 {
   }
   if (n != fresh - live) return -1;
   return <i64>(bytes - <usize>live * size);
+}
+
+/** Whether the class tables hold what the slabs rely on: sizes growing in multiples of 16 up to
+ *  SLAB_MAX, each with room for a slot in a slab of 8 to 128 KiB, and each step of the index
+ *  naming the smallest class that holds the step's largest request. */
+function classesValid(root: usize): bool {
+  let prev: usize = 0;
+  for (let c: u32 = 0; c < SLAB_CLASSES; ++c) {
+    let size = classSize(root, c);
+    let log = slabLogOf(root, c);
+    if (size <= prev || (size & 15) || log < SLAB_LOG || log > SLAB_TOP_LOG) return false;
+    if (firstSlot(log, size, FLAG_RT_SLOTS) + size > (<usize>1 << log)) return false;
+    if (firstSlot(log, size, 0) + size > (<usize>1 << log)) return false;
+    prev = size;
+  }
+  if (prev != SLAB_MAX) return false;
+  for (let i: u32 = 0; i < CLASS_STEPS; ++i) {
+    let c = classAt(root, i);
+    let top = stepTop(i);
+    if (c >= SLAB_CLASSES || classSize(root, c) < top || (c && classSize(root, c - 1) >= top)) return false;
+  }
+  return true;
 }
 
 function fail(root: usize, what: CheckFailure): u32 {
@@ -102,12 +127,14 @@ export function check(root: usize): u32 {
   // exactly [lo, hi), clear of the control block, adding up to the total.
   let n = getRegionCount(root);
   let total: usize = 0;
+  // A detached heap's (a pool's: its metadata run lies outside it) has no class tables.
+  let cbBytes = getMetaSize(root) ? CB_SIZE : CB_DETACHED_SIZE;
   for (let i: u32 = 0; i < n; ++i) {
     let rs = getRegionStart(root, i);
     let re = getRegionEnd(root, i);
     if (rs >= re || (rs | re) & (unit - 1)) return fail(root, CheckFailure.REGIONS);
     if (i > 0 && rs <= getRegionEnd(root, i - 1)) return fail(root, CheckFailure.REGIONS);
-    if (rs < root + CB_SIZE && re > root) return fail(root, CheckFailure.REGIONS);
+    if (rs < root + cbBytes && re > root) return fail(root, CheckFailure.REGIONS);
     total += re - rs;
   }
   if (!n || getRegionStart(root, 0) != lo || getRegionEnd(root, n - 1) != hi || total != getTotal(root)) {
@@ -151,6 +178,7 @@ export function check(root: usize): u32 {
   let freeBytesSeen: usize = 0;
   let allocatedIn: usize = 0;
   let slabs = (getFlags(root) & FLAG_SLABS) != 0;
+  if (slabs && !classesValid(root)) return fail(root, CheckFailure.SLABS); // the slabs' checks read them
   let slackSeen: usize = 0;
   let slabsSeen: usize = 0;
   let partialSeen: usize = 0;
@@ -177,8 +205,8 @@ export function check(root: usize): u32 {
       allocatedIn += e - s;
       if (slabs && e - s >= SLAB_BYTES && testBit(getSlabBase(root), s >> SLAB_LOG)) {
         // The leaf is the whole slab: its class says its size.
-        if (slabClass(s) >= SLAB_CLASSES || slabBytesOf(slabClass(s)) != e - s) return fail(root, CheckFailure.SLABS);
-        let slack = checkSlab(s, getFlags(root));
+        if (slabClass(s) >= SLAB_CLASSES || slabBytesOf(root, slabClass(s)) != e - s) return fail(root, CheckFailure.SLABS);
+        let slack = checkSlab(root, s, getFlags(root));
         if (slack < 0) return fail(root, CheckFailure.SLABS);
         slackSeen += <usize>slack;
         ++slabsSeen;
@@ -218,7 +246,7 @@ export function check(root: usize): u32 {
       for (let q = getSlabHead(root, c); q; q = slabNext(q)) {
         if (++listed > partialSeen) return fail(root, CheckFailure.SLABS);
         if (q < lo || q >= hi || (q & (SLAB_BYTES - 1)) || !testBit(getSlabBase(root), q >> SLAB_LOG)) return fail(root, CheckFailure.SLABS);
-        if (slabClass(q) != c || (q & (slabBytesOf(c) - 1)) || slabLive(q) >= slabSlots(q) || slabPrev(q) != prev) return fail(root, CheckFailure.SLABS);
+        if (slabClass(q) != c || (q & (slabBytesOf(root, c) - 1)) || slabLive(q) >= slabSlots(q) || slabPrev(q) != prev) return fail(root, CheckFailure.SLABS);
         prev = q;
       }
     }

@@ -38,7 +38,7 @@
 // assert their invariants.
 
 import {
-  ErrorCode, Counter, CB_SIZE, CB_ALIGN, FLAG_GROWABLE, FLAG_LOW_FIRST, MAGIC, MAX_REGIONS,
+  ErrorCode, Counter, CB_SIZE, CB_DETACHED_SIZE, CB_ALIGN, FLAG_GROWABLE, FLAG_LOW_FIRST, MAGIC, MAX_REGIONS,
   PAGE_LOG, MAX_PAGES, MIN_LOG_LOWEST, MIN_LOG_HIGHEST, MAX_SIZE_LOG, AUTO_ORDER, COUNTER_COUNT,
   getMagic, setMagic, getMinLog, setMinLog, getMaxOrder, setMaxOrder, getFlags, setFlags,
   getNonEmpty, setNonEmpty, setLastError, getDefer, setDefer, getRegionCount,
@@ -50,9 +50,10 @@ import {
   orderOf, STATS_SIZE, setStat, setStat64, setStatFree, FLAG_SLABS, DEFAULT_FEATURES, SLAB_LOG,
   SLAB_MAX, SLAB_CLASSES, classOf, classSize, getSlabBase, setSlabBase, getSlabHead, getSlack,
   slabClass, slabLive, ST_SLACK, getDirty, setDirty, FLAG_RT_SLOTS, DEBUG, sizeOf, buddyOf,
-  slabLogOf, SLAB_HEAP_LOG, grownEntry, setGrown, RT_HEADER, RT_SLOT_HEADER, setRtUsable,
+  slabLogOf, SLAB_HEAP_LOG, grownEntry, setGrown, RT_HEADER, RT_SLOT_HEADER, setRtUsable, slabLog,
+  slabSlotSize,
 } from "./layout";
-import { makeSlab, takeSlot, slotIndex, slotOf, freeSlot, slabAt, isSlab, emptySlab } from "./slab";
+import { makeSlab, takeSlot, slotIndex, slotOf, freeSlot, slabAt, isSlab, emptySlab, initClasses } from "./slab";
 
 /** Blocks of 2^16 bytes and up that move in a growing realloc go to the largest free block. */
 // @ts-ignore: decorator
@@ -321,7 +322,7 @@ export const SLOT: i32 = 0x100;
 // @ts-ignore: decorator
 @inline function slotClass(root: usize, size: usize): u32 {
   let unit = sizeOf(0, getMinLog(root));
-  return classOf(size > unit ? size : unit);
+  return classOf(root, size > unit ? size : unit);
 }
 
 /** slotFor's answer for a request that takes a block. */
@@ -340,7 +341,7 @@ export const SLOT: i32 = 0x100;
   let flags = getFlags(root);
   if (!(flags & FLAG_SLABS) || size > SLAB_MAX) return NO_SLOT;
   let c = slotClass(root, size);
-  let log = slabLogOf(c);
+  let log = slabLogOf(root, c);
   if (log > SLAB_LOG) {
     if (log > getMinLog(root) + getMaxOrder(root)) return NO_SLOT;
     if (!(flags & FLAG_RT_SLOTS) && getTotal(root) < (<usize>1 << (log + SLAB_HEAP_LOG))) return NO_SLOT;
@@ -348,7 +349,7 @@ export const SLOT: i32 = 0x100;
   if (align <= 4) return c;
   if (flags & FLAG_RT_SLOTS) return NO_SLOT;
   if (align <= 16) return c;
-  let cs = classSize(c);
+  let cs = classSize(root, c);
   return !(cs & (cs - 1)) && align <= cs ? c : NO_SLOT;
 }
 
@@ -362,7 +363,7 @@ export const SLOT: i32 = 0x100;
  *  new slab. Counts the allocation. */
 function allocSlot(root: usize, c: u32, minLog: u32): usize {
   if (!getSlabHead(root, c)) {
-    let order = slabLogOf(c) - minLog;
+    let order = slabLogOf(root, c) - minLog;
     let s = takeBlock(root, order, order, true);
     if (!s) return 0;
     makeSlab(root, s, c);
@@ -378,7 +379,7 @@ function freeSlotAt(root: usize, s: usize, p: usize, i: u32): void {
   bumpCounter(root, Counter.FREES);
   if (empty) {
     let minLog = getMinLog(root);
-    release(root, empty, slabLogOf(slabClass(empty)) - minLog, minLog); // the header outlives unmarkSlab
+    release(root, empty, slabLog(empty) - minLog, minLog); // the header outlives unmarkSlab
   }
 }
 
@@ -446,7 +447,7 @@ export function inSlab(root: usize, p: usize): bool {
  *  slot's class size, or the power of two of its block. */
 export function extentFor(root: usize, size: usize, align: usize = 0): usize {
   let c = slotFor(root, size, align);
-  if (c != NO_SLOT) return classSize(c);
+  if (c != NO_SLOT) return classSize(root, c);
   return <usize>1 << (getMinLog(root) + orderOf(size, getMinLog(root)));
 }
 
@@ -460,7 +461,7 @@ export function allocRt(root: usize, size: usize): usize {
   if (c != NO_SLOT) {
     let slot = allocSlot(root, c, minLog);
     if (!slot) return 0;
-    setRtUsable(slot + RT_SLOT_HEADER, classSize(c) - RT_SLOT_HEADER);
+    setRtUsable(slot + RT_SLOT_HEADER, classSize(root, c) - RT_SLOT_HEADER);
     return slot + RT_SLOT_HEADER;
   }
   let k = orderOf(size + RT_HEADER, minLog);
@@ -581,7 +582,7 @@ export function freeUnchecked(root: usize, p: usize): void {
 export function usableSize(root: usize, p: usize): usize {
   let k = lookup(root, p);
   if (k < 0) { setLastError(root, <u32>-k); return 0; }
-  if (k == SLOT) return classSize(slabClass(slabOf(root, p)));
+  if (k == SLOT) return slabSlotSize(slabOf(root, p));
   return sizeOf(<u32>k, getMinLog(root));
 }
 
@@ -622,10 +623,10 @@ export function realloc(root: usize, p: usize, size: usize): usize {
   let to = slotFor(root, size, 0);
   if (found == SLOT) {
     let s = slabOf(root, p);
-    let c = slabClass(s);
-    if (to == c) return p;
-    if (to == NO_SLOT && size > classSize(c)) return slotToBlock(root, s, p, classSize(c), orderOf(size, minLog), minLog);
-    return moveAny(root, p, classSize(c), size, true);
+    let cur = slabSlotSize(s);
+    if (to == slabClass(s)) return p;
+    if (to == NO_SLOT && size > cur) return slotToBlock(root, s, p, cur, orderOf(size, minLog), minLog);
+    return moveAny(root, p, cur, size, true);
   }
   let k = <u32>found;
   if (to != NO_SLOT) return moveAny(root, p, sizeOf(k, minLog), size, false);
@@ -738,7 +739,7 @@ export function coalesce(root: usize): u32 {
   if (getFlags(root) & FLAG_SLABS) {
     for (let c: u32 = 0; c < SLAB_CLASSES; ++c) {
       let s = emptySlab(root, c);
-      if (s) { coalesceUp(root, s, slabLogOf(c) - minLog, minLog); ++merges; }
+      if (s) { coalesceUp(root, s, slabLog(s) - minLog, minLog); ++merges; }
     }
   }
   let lo = getSpanLo(root);
@@ -779,10 +780,10 @@ export function coalesce(root: usize): u32 {
  *  run when it moves, and a walk of the lists of orders that can hold it (a few blocks). */
 function lowerMetadata(root: usize): bool {
   let minLog = getMinLog(root);
-  let maxOrder = getMaxOrder(root);
   let meta = getMetaPtr(root);
   let bytes = getMetaSize(root);
   if (!bytes) return false; // a detached heap (a pool's): its metadata lies outside it
+  let maxOrder = getMaxOrder(root);
   let best = meta;
   let order: u32 = 0;
   for (let k = orderOf(bytes, minLog); k <= maxOrder; ++k) {
@@ -858,14 +859,45 @@ function moveBitmap(root: usize, id: u32, at: usize, lo: usize, cap: usize, shif
   return at + bitmapBytes(lo, cap, shift);
 }
 
-/** Allocates a run of exactly `bytes` (a multiple of MIN) from the heap, without growing. */
-function allocRun(root: usize, bytes: usize): usize {
+/** Allocates a run of exactly `bytes` (a multiple of MIN) from the heap, without growing: from
+ *  a block takeBlock picks, or, with a limit, from a free block below it (runBlock). */
+function allocRun(root: usize, bytes: usize, below: usize): usize {
   let minLog = getMinLog(root);
   let k = orderOf(bytes, minLog);
   if (k > getMaxOrder(root)) return 0;
-  let p = takeBlock(root, k, k, false);
-  if (p) trimBlock(root, p, k, bytes, minLog);
+  if (below == NO_LIMIT) {
+    let p = takeBlock(root, k, k, false);
+    if (p) trimBlock(root, p, k, bytes, minLog);
+    return p;
+  }
+  let found = runBlock(root, k, below);
+  if (!found) return 0;
+  let p = <usize>found;
+  let j = <u32>(found >> 32);
+  removeFree(root, p, j, minLog);
+  trimBlock(root, p, j, bytes, minLog);
   return p;
+}
+
+/** allocRun's `below` when any free block will do. */
+// @ts-ignore: decorator
+@inline const NO_LIMIT: usize = <usize>-1;
+
+/** The free block a metadata run of order k goes to, as its address | its order << 32, or 0
+ *  if there is none: of the smallest order from k up that has a block below `below`, the
+ *  lowest such (below: a growth that merges with the free blocks from there to the top keeps
+ *  them whole, growthStart). Walks those free lists: only metadata moves ask, which are rare
+ *  (a growth past the run's headroom). */
+function runBlock(root: usize, k: u32, below: usize): u64 {
+  let maxOrder = getMaxOrder(root);
+  for (let j = k; j <= maxOrder; ++j) {
+    let best: usize = 0;
+    for (let x = getHead(root, j); x; x = getNext(x)) {
+      if (x < below && (!best || x < best)) best = x;
+    }
+    if (best) return <u64>best | (<u64>j << 32);
+  }
+  return 0;
 }
 
 /** Where a region starting at a goes in the table sorted by start: the index of the first
@@ -908,10 +940,11 @@ function insertRegion(root: usize, a: usize, b: usize): void {
 }
 
 /** Adds [a, b) (MIN-aligned, validated, disjoint from the heap) to the heap. When the span
- *  outgrows the metadata, a new run is taken from the heap if it has room, else from the new
- *  region's start; the old run is freed after the switch. Returns OK, TOO_MANY_REGIONS or
+ *  outgrows the metadata, a new run is taken from a free block below `below` if the heap has
+ *  one (allocRun), else from the new region's start; the old run is freed after the switch.
+ *  Returns OK, TOO_MANY_REGIONS or
  *  OUT_OF_MEMORY, in which case nothing changed. */
-function addRange(root: usize, a: usize, b: usize): u32 {
+function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMIT): u32 {
   if (!regionFits(root, a, b)) return ErrorCode.TOO_MANY_REGIONS;
   let lo = getSpanLo(root);
   let hi = getSpanHi(root);
@@ -923,7 +956,7 @@ function addRange(root: usize, a: usize, b: usize): u32 {
     let bytes = runBytes(root, newLo, cap);
     // From the heap first, so that the new region is carved whole (and coalesces across its
     // seams as it would without metadata); from the new region's start if the heap is full.
-    let at = allocRun(root, bytes);
+    let at = allocRun(root, bytes, below);
     if (!at) {
       if (bytes > b - a) return ErrorCode.OUT_OF_MEMORY;
       at = a;
@@ -982,24 +1015,48 @@ export function addRegion(root: usize, base: usize, size: usize): u32 {
 
 // ── Growth ───────────────────────────────────────────────────────────────────────────────────
 
-/** Whether growing memory by `pages` from `top` makes a free block of `size` bytes: the new
- *  range must hold any new metadata run (at its start, the worst case) and an aligned block. */
-function growthFits(root: usize, top: usize, pages: u32, size: usize): bool {
+/** Whether growing memory by `pages` from `top` makes a free block of `size` bytes: an aligned
+ *  block from `low` (growthStart: below top when the blocks from there to top are free and
+ *  stay so), else in the new range, which must then also hold any new metadata run (at its
+ *  start, the worst case). */
+function growthFits(root: usize, top: usize, pages: u32, size: usize, low: usize): bool {
   let newTop = top + (<usize>pages << PAGE_LOG);
   let meta: usize = 0;
+  let from = low;
   if (newTop > getCapHi(root)) {
     meta = runBytes(root, getSpanLo(root), capacityFor(root, getSpanLo(root), newTop));
-    // addRange takes the run from the heap when a block can hold it: then the new range
-    // holds only the block (assuming the run at its start cost a whole aligned block).
-    if (getNonEmpty(root) >> orderOf(meta, getMinLog(root))) meta = 0;
+    // addRange takes the run from a free block below `low` when one holds it (allocRun):
+    // then the new range holds only the block. Else the run goes at the new range's start
+    // (assume a whole aligned block there), and the block above it.
+    let k = orderOf(meta, getMinLog(root));
+    if (low == top ? (getNonEmpty(root) >> k) != 0 : runBlock(root, k, low) != 0) meta = 0;
+    else from = top;
   }
-  let start = (top + meta + size - 1) & ~(size - 1);
-  return start >= top && start + size <= newTop && start + size > start;
+  let start = from < top ? from : (top + meta + size - 1) & ~(size - 1);
+  return start >= from && start + size <= newTop && start + size > start;
+}
+
+/** Where a block of `size` bytes made by growing memory from `top` can start at the lowest:
+ *  top rounded down to `size` if the blocks of the last region from there to top are all free
+ *  (the new memory merges with them: a heap of 1.25 MiB whose top quarter is free needs to
+ *  grow to 2 MiB for a 1 MiB block, not to 3 MiB), else top. Coalesced before growing, the
+ *  free blocks there are at most one per order; past 64 the answer is top. */
+function growthStart(root: usize, top: usize, size: usize): usize {
+  let a = top & ~(size - 1);
+  let n = getRegionCount(root);
+  if (a == top || !n || getRegionStart(root, n - 1) > a) return top;
+  let minLog = getMinLog(root);
+  let p = a;
+  for (let i = 0; p < top && i < 64; ++i) {
+    if (!isFreeHead(root, p, minLog)) return top;
+    p += sizeOf(leafOrder(root, p), minLog);
+  }
+  return p == top ? a : top;
 }
 
 /** The fewest pages from `pages` up that satisfy growthFits, or 0 past the address limit. */
-function pagesToFit(root: usize, top: usize, pages: u32, size: usize): u32 {
-  while (!growthFits(root, top, pages, size)) {
+function pagesToFit(root: usize, top: usize, pages: u32, size: usize, low: usize): u32 {
+  while (!growthFits(root, top, pages, size, low)) {
     // Counted in pages: top + bytes would wrap around u32 before passing the limit.
     if (pages + 1 > MAX_PAGES - <u32>(top >> PAGE_LOG)) return 0;
     ++pages;
@@ -1022,16 +1079,17 @@ function grow(root: usize, k: u32): bool {
   let before = <u32>memory.size();
   let limit = getGrowPages(root);
   if (before >= limit) return false;
-  let least = pagesToFit(root, top, 1, size);
+  let low = growthStart(root, top, size);
+  let least = pagesToFit(root, top, 1, size, low);
   if (!least || before + least > limit) return false;
   let step = before / GROW_STEP;
-  let pages = least > step ? least : pagesToFit(root, top, step, size);
+  let pages = least > step ? least : pagesToFit(root, top, step, size, low);
   if (!pages || before + pages > limit) pages = least;
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;
     pages = least;
   }
-  if (addRange(root, top, top + (<usize>pages << PAGE_LOG)) != ErrorCode.OK) return false;
+  if (addRange(root, top, top + (<usize>pages << PAGE_LOG), low < top ? low : NO_LIMIT) != ErrorCode.OK) return false;
   bumpCounter(root, Counter.GROWS);
   return true;
 }
@@ -1090,6 +1148,7 @@ export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growP
   setMinLog(root, minLog);
   setMaxOrder(root, maxOrder);
   setFlags(root, flags);
+  if (flags & FLAG_SLABS) initClasses(root);
   setGrowPages(root, growPages);
   setDefer(root, deferLimit);
   setSpanLo(root, a);
@@ -1110,7 +1169,7 @@ export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growP
  *  lo < hi, the configuration valid, the three areas disjoint. Eager coalescing (deferLimit 0),
  *  so that a free merges at once, as buddy_pool does. */
 export function initDetached(root: usize, meta: usize, lo: usize, hi: usize, minLog: u32, maxOrder: u32): void {
-  memory.fill(root, 0, CB_SIZE);
+  memory.fill(root, 0, CB_DETACHED_SIZE);
   setMinLog(root, minLog);
   setMaxOrder(root, maxOrder);
   setSpanLo(root, lo);
@@ -1152,7 +1211,7 @@ export function leafInfo(root: usize, p: usize): u32 {
   if (p & (sizeOf(k, minLog) - 1)) return NOT_A_LEAF;
   let state = isFreeHead(root, p, minLog) ? LEAF_FREE : p - getMetaPtr(root) < getMetaSize(root) ? LEAF_METADATA : LEAF_ALLOCATED;
   if (state == LEAF_ALLOCATED && minLog + k >= SLAB_LOG && (getFlags(root) & FLAG_SLABS) && isSlab(root, p)) {
-    return k | (LEAF_SLAB << 8) | (<u32>((<usize>slabLive(p) * classSize(slabClass(p))) >> 4) << 11);
+    return k | (LEAF_SLAB << 8) | (<u32>((<usize>slabLive(p) * slabSlotSize(p)) >> 4) << 11);
   }
   return k | (state << 8);
 }

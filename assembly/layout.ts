@@ -76,14 +76,19 @@ import { ErrorCode } from "./errors";
 // 400 splitBase[32] biased base address of each order's split bitmap          (400..527)
 // 528 regions[16] (start, end) pairs, sorted by start, never adjacent         (528..655)
 // 656 tails[32]   last free block of each order, 0 when empty                  (656..783)
-// 784 slabs[36]   first slab of each size class with a free slot, 0 if none    (784..927)
-// 928 slackBytes  bytes of slabs not in a live slot (headers and free slots)
-// 932 slabBase    biased base of the slab bitmap (one bit per SLAB_BYTES)
-// 936 dirty       bit k set iff a free of order k skipped merging since the last coalesce()
-// 944 grown[16]   the last 16 blocks that moved by a doubling realloc (heap.ts, takeRoomy: a
+// 784 slabs[48]   first slab of each size class with a free slot, 0 if none    (784..975)
+// 976 slackBytes  bytes of slabs not in a live slot (headers and free slots)
+// 980 slabBase    biased base of the slab bitmap (one bit per SLAB_BYTES)
+// 984 dirty       bit k set iff a free of order k skipped merging since the last coalesce()
+// 992 grown[16]   the last 16 blocks that moved by a doubling realloc (heap.ts, takeRoomy: a
 //                 block found here again is a growing vector); a placement hint only: an
-//                 entry may name a block freed since                             (944..1007)
-// 1008 grownNext  the entry the next block goes to (round robin)
+//                 entry may name a block freed since                            (992..1055)
+// 1056 grownNext  the entry the next block goes to (round robin)
+// 1072 classSizes[48]  u16: the slot size of each size class                    (1072..1167)
+// 1168 classLogs[48]   u8: log2 of each class's slab size                        (1168..1215)
+// 1216 classIndex[209] u8: the class of each step of request sizes (classIndexOf) (1216..1424)
+//                 Written at init (slab.ts, initClasses) by the rule scripts/size-classes.js
+//                 states: the C module has no static data to hold them.
 // ╘═════════════════════════════════════════════════════════════════════════════════════╛
 //   nonEmpty   bit k set iff heads[k] != 0, so the smallest usable order is one ctz away.
 //   span       [spanLo, spanHi) covers every region; the metadata has room up to capHi.
@@ -141,21 +146,31 @@ import { ErrorCode } from "./errors";
 // @ts-ignore: decorator
 @inline const CB_SLABS: usize = 784;
 // @ts-ignore: decorator
-@inline const CB_SLACK: usize = 928;
+@inline const CB_SLACK: usize = 976;
 // @ts-ignore: decorator
-@inline const CB_SLAB_BASE: usize = 932;
+@inline const CB_SLAB_BASE: usize = 980;
 // @ts-ignore: decorator
-@inline const CB_DIRTY: usize = 936;
+@inline const CB_DIRTY: usize = 984;
 // @ts-ignore: decorator
-@inline const CB_GROWN: usize = 944;
+@inline const CB_GROWN: usize = 992;
 // @ts-ignore: decorator
-@inline const CB_GROWN_NEXT: usize = 1008;
+@inline const CB_GROWN_NEXT: usize = 1056;
+// @ts-ignore: decorator
+@inline const CB_CLASS_SIZES: usize = 1072;
+// @ts-ignore: decorator
+@inline const CB_CLASS_LOGS: usize = 1168;
+// @ts-ignore: decorator
+@inline const CB_CLASS_INDEX: usize = 1216;
 /** Entries of the grown table (a power of two). */
 // @ts-ignore: decorator
 @inline export const GROWN_SLOTS: u32 = 16;
 /** Size of the control block, a multiple of 16. */
 // @ts-ignore: decorator
-@inline export const CB_SIZE: usize = 1024;
+@inline export const CB_SIZE: usize = 1440;
+/** A detached heap's control block (a pool's): it has no slabs, so it ends where the class
+ *  tables would begin, and a pool's metadata block does not carry them. */
+// @ts-ignore: decorator
+@inline export const CB_DETACHED_SIZE: usize = CB_CLASS_SIZES;
 /** The control block is 16-byte aligned. */
 // @ts-ignore: decorator
 @inline export const CB_ALIGN: usize = 16;
@@ -453,14 +468,16 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // ── Slabs (slab.ts) ──────────────────────────────────────────────────────────────────────────
 //
 // A slab is an allocated buddy block, aligned to its size, cut into slots of one size class.
-// Its size depends on its class (slabLogOf): 8 KiB for classes up to 448 B, then about 16 slots
-// of the class's power of two (3, 5, 9 or 15 slots), so that a slab wastes at most 1/16 of
-// itself; the largest are 128 KiB (the 16 KiB class gets 7 slots there, 1/8 lost). Its header sits in its first bytes (the slots start after
-// it); the control block lists, per class, the slabs that have a free slot. The slab bitmap has
-// one bit per SLAB_BYTES (the smallest slab) of the span, set only at a slab's first address.
+// Its size depends on its class (slabLogOf): 8 KiB for classes up to 2 KiB, then 4 to 7 slots
+// (16, 32, 64 KiB); a power of two's is 15 of its slots and the header (7 of 16 KiB in the
+// largest, 128 KiB). Each class is sized to fill its slab (scripts/size-classes.js): at most
+// 4% of a slab lies past its last slot, 6.3% for a power of two, 12.5% for 16 KiB. Its header
+// sits in its first bytes (the slots start after it); the control block lists, per class, the
+// slabs that have a free slot. The slab bitmap has one bit per SLAB_BYTES (the smallest slab)
+// of the span, set only at a slab's first address.
 //
 // ╒═══════════ Slab header (u32 words) ═══════════╕
-//   0 class     size class index
+//   0 class     size class index (u8), slab log2 size (u8), slot size (u16): the class's
 //   4 live      slots in use
 //   8 free      first free slot that was used before, 0: none (a free slot's first word
 //               links the next, its second holds its index, for the bitmap)
@@ -503,39 +520,68 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
  *  slabs), 2^5 took powerlaw from 54% to 49%; 2^6 gives 78% and 54%. */
 // @ts-ignore: decorator
 @inline export const SLAB_HEAP_LOG: u32 = 6;
-/** Classes: 16..128 by 16, then four per doubling up to SLAB_MAX (160, 192, 224, 256, 320, ...). */
+/** Classes: every 16 B up to 128 B, then 160, 192, 224, 256, then about eight per doubling,
+ *  each sized to fill its slab (slab.ts, initClasses; scripts/size-classes.js says why, and
+ *  tests/layout.test.js checks that a heap's tables are that script's output). */
 // @ts-ignore: decorator
-@inline export const SLAB_CLASSES: u32 = 36;
+@inline export const SLAB_CLASSES: u32 = 48;
 // @ts-ignore: decorator
 @inline export const SLAB_HEADER: usize = 32;
 
-/** The class of a request of 1..SLAB_MAX bytes. */
+/** Steps of the class index: a request of 1..SLAB_MAX bytes falls in step classIndexOf(size). */
 // @ts-ignore: decorator
-@inline export function classOf(size: usize): u32 {
-  if (size <= 128) return <u32>((size + 15) >> 4) - 1;
-  let b = 31 - <u32>clz<u32>(<u32>(size - 1)); // 2^b < size <= 2^(b+1), b >= 7
-  let step = <usize>1 << (b - 2);
-  return 8 + ((b - 7) << 2) + <u32>((size - (<usize>1 << b) + step - 1) >> (b - 2)) - 1;
+@inline export const CLASS_STEPS: u32 = 209;
+/** The step of the class index that a request of 1..SLAB_MAX bytes falls in: 16 B steps up to
+ *  1 KiB, 64 B up to 4 KiB, 128 B up to SLAB_MAX (class sizes are multiples of their step). */
+// @ts-ignore: decorator
+@inline export function classIndexOf(size: usize): usize {
+  if (size <= 1024) return (size + 15) >> 4;
+  if (size <= 4096) return 64 + ((size - 1024 + 63) >> 6);
+  return 112 + ((size - 4096 + 127) >> 7);
+}
+/** The largest request size in step i of the class index. */
+// @ts-ignore: decorator
+@inline export function stepTop(i: u32): usize {
+  return i <= 64 ? <usize>i << 4 : i <= 112 ? 1024 + (<usize>(i - 64) << 6) : 4096 + (<usize>(i - 112) << 7);
+}
+/** The class of a request of 1..SLAB_MAX bytes: the smallest whose slots hold it. */
+// @ts-ignore: decorator
+@inline export function classOf(root: usize, size: usize): u32 {
+  return load<u8>(root + CB_CLASS_INDEX + classIndexOf(size));
 }
 /** The slot size of class c. */
 // @ts-ignore: decorator
-@inline export function classSize(c: u32): usize {
-  if (c < 8) return <usize>(c + 1) << 4;
-  let b = 7 + ((c - 8) >> 2);
-  return (<usize>1 << b) + (<usize>((c - 8) & 3) + 1 << (b - 2));
+@inline export function classSize(root: usize, c: u32): usize {
+  return load<u16>(root + CB_CLASS_SIZES + (<usize>c << 1));
 }
-/** log2 of the slab size of class c: a class of (1 + q/4) * 2^b bytes (q = 1..4) takes a slab
- *  of 2^(b + 1 + q): 3, 5, 9 or 15 slots, at least 15/16 of the slab in slots; 8 KiB at
- *  least, 128 KiB at most (the 16 KiB class then gets 7 slots). */
+/** log2 of the slab size of class c: 8 KiB up to 2 KiB slots, then 2^(b+3) for the slots in
+ *  (2^b, 2^(b+1)) (4 to 7 slots), and 2^(b+5) for the power of two 2^(b+1) (15 slots; 128 KiB
+ *  at most: 7 slots of 16 KiB). */
 // @ts-ignore: decorator
-@inline export function slabLogOf(c: u32): u32 {
-  if (c < 8) return SLAB_LOG;
-  let log: u32 = 7 + ((c - 8) >> 2) + 2 + ((c - 8) & 3);
-  return log < SLAB_LOG ? SLAB_LOG : log > SLAB_TOP_LOG ? SLAB_TOP_LOG : log;
+@inline export function slabLogOf(root: usize, c: u32): u32 {
+  return load<u8>(root + CB_CLASS_LOGS + <usize>c);
+}
+// @ts-ignore: decorator
+@inline export function setClass(root: usize, c: u32, size: usize, log: u32): void {
+  store<u16>(root + CB_CLASS_SIZES + (<usize>c << 1), <u16>size);
+  store<u8>(root + CB_CLASS_LOGS + <usize>c, <u8>log);
+}
+/** The class in step i of the class index. */
+// @ts-ignore: decorator
+@inline export function classAt(root: usize, i: u32): u32 { return load<u8>(root + CB_CLASS_INDEX + <usize>i); }
+// @ts-ignore: decorator
+@inline export function setClassAt(root: usize, i: u32, c: u32): void {
+  store<u8>(root + CB_CLASS_INDEX + <usize>i, <u8>c);
 }
 
 // @ts-ignore: decorator
-@inline export function slabClass(s: usize): u32 { return load<u32>(s, 0); }
+@inline export function slabClass(s: usize): u32 { return load<u32>(s, 0) & 0xFF; }
+/** log2 of the slab's size (a copy of its class's, so that finding a slab needs no root). */
+// @ts-ignore: decorator
+@inline export function slabLog(s: usize): u32 { return (load<u32>(s, 0) >> 8) & 0xFF; }
+/** The slab's slot size (a copy of its class's). */
+// @ts-ignore: decorator
+@inline export function slabSlotSize(s: usize): usize { return load<u32>(s, 0) >> 16; }
 // @ts-ignore: decorator
 @inline export function slabLive(s: usize): u32 { return load<u32>(s, 4); }
 // @ts-ignore: decorator
@@ -561,9 +607,9 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // @ts-ignore: decorator
 @inline export function slabFirst(s: usize): usize { return load<u32>(s, 28); }
 /** Writes a new slab's header: its class and geometry, every slot free, no links. */
-export function setSlabHeader(s: usize, c: u32, slots: u32, first: usize): void {
+export function setSlabHeader(s: usize, c: u32, log: u32, size: usize, slots: u32, first: usize): void {
   memory.fill(s, 0, first);
-  store<u32>(s, c, 0);
+  store<u32>(s, c | (log << 8) | (<u32>size << 16), 0);
   store<u32>(s, slots, 24);
   store<u32>(s, first, 28);
 }
@@ -703,7 +749,7 @@ export { ErrorCode };
 // 144 u64 enqueues[32]   per free list (order)                           (144..399)
 // 400 u64 dequeues[32]   blocks taken from a list's head by alloc       (400..655)
 // 656 u64 removes[32]    blocks unlinked from a list to merge           (656..911)
-// 912 control block of the detached heap (CB_SIZE), then its bitmaps
+// 912 control block of the detached heap (CB_DETACHED_SIZE), then its bitmaps
 // ╘═════════════════════════════════════════════════════════════════════════════════╛
 
 /** 16-byte shadow units: log2 of the detached heap's minimum block. */

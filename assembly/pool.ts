@@ -37,7 +37,7 @@ import * as core from "./heap";
 import { check as checkHeap } from "./check";
 import { ErrorCode, PoolError } from "./errors";
 import {
-  Counter, CB_SIZE, SHADOW_LOG, POOL_MAGIC, POOL_HEADER, PoolCounter, POOL_COUNTER_COUNT, ListStat,
+  Counter, CB_DETACHED_SIZE, SHADOW_LOG, POOL_MAGIC, POOL_HEADER, PoolCounter, POOL_COUNTER_COUNT, ListStat,
   MAGIC, getMagic, setMagic, getNonEmpty, getCount, getCounter, getUsed, getTotal, orderOf,
   metadataBytes, poolMagic, setPoolMagic, poolMinLog, poolUnits, poolMaxOrder, poolShadow,
   poolHeap, poolMetaBytes, poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolTree,
@@ -119,7 +119,7 @@ export function createPool(heap: usize, base: u64, size: u64, minAlloc: u64, max
   let shadow = core.allocAligned(heap, shadowBytes, <usize>1 << (SHADOW_LOG + order));
   if (!shadow) { createError = PoolError.NO_METADATA_MEMORY; return 0; }
   let bits = metadataBytes(shadow, shadow + shadowBytes, SHADOW_LOG, order, false);
-  let pool = core.allocAligned(heap, POOL_HEADER + CB_SIZE + bits, 16);
+  let pool = core.allocAligned(heap, POOL_HEADER + CB_DETACHED_SIZE + bits, 16);
   if (!pool) {
     core.free(heap, shadow);
     createError = PoolError.NO_METADATA_MEMORY;
@@ -127,7 +127,7 @@ export function createPool(heap: usize, base: u64, size: u64, minAlloc: u64, max
   }
   memory.fill(shadow, 0, shadowBytes);
   memory.fill(pool, 0, POOL_HEADER);
-  core.initDetached(poolTree(pool), pool + POOL_HEADER + CB_SIZE, shadow, shadow + shadowBytes, SHADOW_LOG, order);
+  core.initDetached(poolTree(pool), pool + POOL_HEADER + CB_DETACHED_SIZE, shadow, shadow + shadowBytes, SHADOW_LOG, order);
   let metaBytes = core.usableSize(heap, shadow) + core.usableSize(heap, pool);
   setPoolHeader(pool, minLog, units, order, shadow, heap, metaBytes, base, size, minAlloc, maxAlloc, maxBuddy);
   // The carved blocks are the lists' first enqueues.
@@ -139,7 +139,7 @@ export function createPool(heap: usize, base: u64, size: u64, minAlloc: u64, max
 /** Whether `pool` points at a live pool; reads nothing outside memory. */
 export function isPool(pool: usize): bool {
   let top = core.memoryTop();
-  if (!pool || (pool & 15) || pool >= top || top - pool < POOL_HEADER + CB_SIZE) return false;
+  if (!pool || (pool & 15) || pool >= top || top - pool < POOL_HEADER + CB_DETACHED_SIZE) return false;
   return poolMagic(pool) == POOL_MAGIC && getMagic(poolTree(pool)) == MAGIC;
 }
 

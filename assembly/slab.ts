@@ -1,9 +1,9 @@
 // Size classes: requests up to 16 KiB take a slot in a slab, a buddy block (8 to 128 KiB, by
 // class) cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter
 // of a uniformly drawn request, and small blocks scattered through memory keep large buddies
-// from merging (the random workload took twice its live bytes that way). Classes four per
-// doubling waste at most a fifth, about a tenth on average; slabs keep small objects together,
-// so a large free block is held back only by a whole slab.
+// from merging (the random workload took twice its live bytes that way). Classes about eight
+// per doubling, each sized to fill its slab (initClasses), waste a sixteenth on average; slabs
+// keep small objects together, so a large free block is held back only by a whole slab.
 //
 // Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit
 // (slabAt), and the pointer must be a slot start (its offset a multiple of the slot size) whose
@@ -17,22 +17,69 @@ import {
   setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabFree,
   setSlabFree, slabFresh, setSlabFresh, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
   slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, slotIndexOf, setSlotIndex, testBit, setBit, clearBit, DEBUG,
-  SLAB_CLASSES, FLAG_RT_SLOTS, getFlags, SLAB_TOP_LOG, slabLogOf,
+  SLAB_CLASSES, FLAG_RT_SLOTS, getFlags, SLAB_TOP_LOG, slabLogOf, slabLog, slabSlotSize, setClass,
+  setClassAt, CLASS_STEPS, stepTop, SLAB_MAX,
 } from "./layout";
 
 /** Bytes of a slab of class c. */
 // @ts-ignore: decorator
-@inline export function slabBytesOf(c: u32): usize { return <usize>1 << slabLogOf(c); }
+@inline export function slabBytesOf(root: usize, c: u32): usize { return <usize>1 << slabLogOf(root, c); }
 
-/** Offset of slot 0 in a slab of class c: past the header and the bitmap, aligned to the slot
- *  size for a power of two (so those slots are naturally aligned), else to 16; for a runtime
- *  heap 16-aligned plus 12 (layout.ts, FLAG_RT_SLOTS). */
-export function firstSlot(c: u32, flags: u32): usize {
-  let size = classSize(c);
-  let bits = ((slabBytesOf(c) / size + 31) >> 5) << 2;
+/** Offset of slot 0 in a slab of 2^log bytes of slots of `size`: past the header and the
+ *  bitmap, aligned to the slot size for a power of two (so those slots are naturally aligned),
+ *  else to 16; for a runtime heap 16-aligned plus 12 (layout.ts, FLAG_RT_SLOTS). */
+export function firstSlot(log: u32, size: usize, flags: u32): usize {
+  let bits = ((((<usize>1 << log) / size) + 31) >> 5) << 2;
   if (flags & FLAG_RT_SLOTS) return ((SLAB_HEADER + bits + 15) & ~15) + 12;
   let align: usize = (size & (size - 1)) ? 16 : size;
   return (SLAB_HEADER + bits + align - 1) & ~(align - 1);
+}
+
+/** Slots of `size` in a slab of 2^log bytes: the fewer of an ordinary and a runtime heap's, so
+ *  that a class is the same in both. */
+function slotsIn(log: u32, size: usize): usize {
+  let a = ((<usize>1 << log) - firstSlot(log, size, 0)) / size;
+  let b = ((<usize>1 << log) - firstSlot(log, size, FLAG_RT_SLOTS)) / size;
+  return a < b ? a : b;
+}
+
+/** Writes the size classes into the control block (layout.ts, classSizes, classLogs and
+ *  classIndex), by the rule scripts/size-classes.js states and explains: up to 128 B every
+ *  multiple of 16, then 160, 192, 224, 256; per doubling (2^b, 2^(b+1)] from 256 B, slabs of
+ *  2^max(13, b+3) bytes and seven sizes, the first of the largest sizes for each slot count
+ *  (multiples of the index's step) that reach 2^b (1 + i/8), i = 0..6; and 2^(b+1) itself in
+ *  a slab of 2^(b+5) (at most 128 KiB). Then each step of the index gets the smallest class
+ *  that holds its largest size. */
+export function initClasses(root: usize): void {
+  let n: u32 = 0;
+  for (let size: usize = 16; size <= 256; size += size < 128 ? 16 : 32) setClass(root, n++, size, SLAB_LOG);
+  for (let b: u32 = 8; (<usize>1 << b) < SLAB_MAX; ++b) {
+    let lo = <usize>1 << b;
+    let hi = lo << 1;
+    let log = b + 3 > SLAB_LOG ? b + 3 : SLAB_LOG;
+    let step: usize = lo < 1024 ? 16 : lo < 4096 ? 64 : 128;
+    let last: usize = 0; // the class chosen before
+    for (let i: usize = 0; i < 7; ++i) {
+      let target = lo + ((lo * i) >> 3);
+      // The first fit at or above the target (above for i = 0) and above the last: a size is
+      // a fit when the next step up holds fewer slots (or is the power of two).
+      let size = (target > last ? target : last) + (i == 0 || target <= last ? step : 0);
+      for (; size < hi; size += step) {
+        if (size + step >= hi || slotsIn(log, size + step) != slotsIn(log, size)) break;
+      }
+      if (size >= hi) break;
+      setClass(root, n++, size, log);
+      last = size;
+    }
+    setClass(root, n++, hi, b + 5 < SLAB_TOP_LOG ? b + 5 : SLAB_TOP_LOG);
+  }
+  if (DEBUG) assert(n == SLAB_CLASSES);
+  let c: u32 = 0;
+  for (let i: u32 = 0; i < CLASS_STEPS; ++i) {
+    let top = stepTop(i);
+    while (classSize(root, c) < top) ++c;
+    setClassAt(root, i, c);
+  }
 }
 
 /** The slab that holds p (an address in the heap's span), or 0 if none does. A slab is
@@ -54,7 +101,7 @@ export function firstSlot(c: u32, flags: u32): usize {
 function slabAbove(base: usize, p: usize): usize {
   for (let log = SLAB_LOG + 1; log <= SLAB_TOP_LOG; ++log) {
     let s = p & ~((<usize>1 << log) - 1);
-    if (testBit(base, s >> SLAB_LOG)) return p - s < slabBytesOf(slabClass(s)) ? s : 0;
+    if (testBit(base, s >> SLAB_LOG)) return p - s < (<usize>1 << slabLog(s)) ? s : 0;
   }
   return 0;
 }
@@ -86,9 +133,11 @@ function pushPartial(root: usize, s: usize): void {
 
 /** Makes the block s (slabBytesOf(c), just allocated) a slab of class c with a free slot. */
 export function makeSlab(root: usize, s: usize, c: u32): void {
-  let first = firstSlot(c, getFlags(root));
-  let bytes = slabBytesOf(c);
-  setSlabHeader(s, c, <u32>((bytes - first) / classSize(c)), first);
+  let log = slabLogOf(root, c);
+  let size = classSize(root, c);
+  let first = firstSlot(log, size, getFlags(root));
+  let bytes = <usize>1 << log;
+  setSlabHeader(s, c, log, size, <u32>((bytes - first) / size), first);
   setBit(getSlabBase(root), s >> SLAB_LOG);
   setSlack(root, getSlack(root) + bytes);
   pushPartial(root, s);
@@ -99,7 +148,7 @@ export function makeSlab(root: usize, s: usize, c: u32): void {
  *  division. */
 export function takeSlot(root: usize, c: u32): usize {
   let s = getSlabHead(root, c);
-  let size = classSize(c);
+  let size = classSize(root, c);
   let p = slabFree(s);
   let i: u32;
   if (p) {
@@ -126,7 +175,7 @@ export function takeSlot(root: usize, c: u32): usize {
 export function slotIndex(s: usize, p: usize): i32 {
   let first = s + slabFirst(s);
   if (p < first) return -ErrorCode.NOT_BLOCK_START; // the header
-  let size = classSize(slabClass(s));
+  let size = slabSlotSize(s);
   let off = p - first;
   let i = <u32>(off / size);
   if (off - <usize>i * size) return -ErrorCode.NOT_BLOCK_START; // inside a slot
@@ -137,13 +186,13 @@ export function slotIndex(s: usize, p: usize): i32 {
 /** The index of p, a live slot of slab s (for callers that know it is one). */
 // @ts-ignore: decorator
 @inline export function slotOf(s: usize, p: usize): u32 {
-  return <u32>((p - s - slabFirst(s)) / classSize(slabClass(s)));
+  return <u32>((p - s - slabFirst(s)) / slabSlotSize(s));
 }
 
 /** Frees the live slot p, index i, of slab s. Returns s if the slab is now empty and should go
  *  back to the buddy heap (the caller releases the block, after unmarkSlab), else 0. */
 export function freeSlot(root: usize, s: usize, p: usize, i: u32): usize {
-  let size = classSize(slabClass(s));
+  let size = slabSlotSize(s);
   if (DEBUG) assert(i == slotOf(s, p) && testBit(slabBits(s), i) && slabLive(s) > 0); // slotIndex said live
   clearBit(slabBits(s), i);
   setSlotNext(p, slabFree(s));
@@ -166,7 +215,7 @@ export function freeSlot(root: usize, s: usize, p: usize, i: u32): usize {
 export function unmarkSlab(root: usize, s: usize): void {
   unlink(root, s);
   clearBit(getSlabBase(root), s >> SLAB_LOG);
-  setSlack(root, getSlack(root) - slabBytesOf(slabClass(s)));
+  setSlack(root, getSlack(root) - (<usize>1 << slabLog(s)));
 }
 
 /** The empty slab kept for class c, unmarked for release, or 0. */

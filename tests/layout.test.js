@@ -88,3 +88,35 @@ test("the C module's header holds both statistics records before the heap, as it
   assert.equal(root, stats + MODULE_HEADER.size + ((16 - (MODULE_HEADER.size % 16)) % 16), `records at ${stats}, control block at ${root} (16-aligned)`);
   assert.equal(e.buddy_pool_stats(e.buddy_pool_create(2 ** 40, 2 ** 20, 64, 2 ** 20, 64)) >>> 0, stats + MODULE_HEADER.poolStats);
 });
+
+test("a heap's size-class tables are scripts/size-classes.js's output, and each class fills its slab", async () => {
+  const { sizeClasses, classIndex, slotsIn, indexOf } = await import("../scripts/size-classes.js");
+  const classes = sizeClasses();
+  // initClasses wrote them into the control block (layout.ts: classSizes, classLogs, classIndex).
+  const e = load("release");
+  const root = e.buddy_root() >>> 0;
+  const at = (name) => {
+    const m = new RegExp(`const ${name}: usize = (\\d+);`).exec(source);
+    assert.ok(m, `assembly/layout.ts defines ${name}`);
+    return root + Number(m[1]);
+  };
+  const steps = constant("CLASS_STEPS");
+  assert.equal(constant("SLAB_CLASSES"), classes.length);
+  assert.deepEqual([...new Uint16Array(e.memory.buffer, at("CB_CLASS_SIZES"), classes.length)], classes.map(([size]) => size));
+  assert.deepEqual([...new Uint8Array(e.memory.buffer, at("CB_CLASS_LOGS"), classes.length)], classes.map(([, log]) => log));
+  assert.deepEqual([...new Uint8Array(e.memory.buffer, at("CB_CLASS_INDEX"), steps)], classIndex(classes));
+  assert.ok(at("CB_CLASS_INDEX") + steps <= root + CB_SIZE, "the index fits in the control block");
+  // The index on its own terms: every request's class is the smallest that holds it.
+  const index = classIndex(classes);
+  for (let i = 1; i < classes.length; i++) assert.ok(classes[i][0] > classes[i - 1][0], "classes grow");
+  for (let n = 1; n <= 16384; n++) {
+    const c = index[indexOf(n)];
+    assert.ok(classes[c][0] >= n && (c === 0 || classes[c - 1][0] < n), `${n} bytes: class ${classes[c][0]}`);
+  }
+  for (const [size, log] of classes) {
+    const past = 2 ** log - slotsIn(log, size) * size;
+    const pow2 = (size & (size - 1)) === 0;
+    assert.ok(past <= 2 ** log * (size === 16384 ? 1 / 8 : pow2 ? 1 / 16 : 0.04), `${size} B in ${2 ** log}: ${past} bytes past the last slot`);
+    assert.equal(size % 16, 0, "16-byte multiples");
+  }
+});

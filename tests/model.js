@@ -11,6 +11,7 @@ export const MAX_BLOCK = MIN_BLOCK << MAX_ORDER;
 export const GROW_PAGES = 24; // the heap may grow memory to 1.5 MiB
 export const MEMORY_PAGES_CAP = 40; // regions added by hand stop here
 import { CB_SIZE } from "../bindings/dist/layout.js";
+import { sizeClasses, classIndex, indexOf } from "../scripts/size-classes.js";
 
 /** The release build, or the debug build that runs check() after every call (it traps where
  *  an invariant breaks): createHarness(config, coverage, "checked"). */
@@ -57,25 +58,16 @@ const isPow2 = (x) => x > 0 && Number.isInteger(Math.log2(x));
 // Size classes (assembly/layout.ts, "Slabs"): requests up to SLAB_MAX take a slot of their
 // class in a slab of 8 to 128 KiB, except those whose slab is above 8 KiB in a heap of fewer
 // than 2^SLAB_HEAP_LOG such slabs; a power-of-two class's slots are aligned to their size,
-// others to 16.
+// others to 16. The classes are scripts/size-classes.js's (layout.ts holds them as tables).
 export const SLAB_MAX = 16384;
 export const SLAB_HEAP_LOG = 6;
-/** The slab size of the class of `size` bytes: a class of (1 + q/4) * 2^b bytes (q = 1..4)
- *  takes 2^(b + 1 + q), between 8 and 128 KiB. */
-export function slabBytes(size) {
-  const c = classSize(size);
-  if (c <= 128) return 8192;
-  const b = Math.floor(Math.log2(c - 1));
-  const q = (c - 2 ** b) / 2 ** (b - 2);
-  return 2 ** Math.min(17, Math.max(13, b + 1 + q));
-}
-export function classSize(size) {
-  const n = Math.max(size, MIN_BLOCK);
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const b = Math.floor(Math.log2(n - 1)); // 2^b < n <= 2^(b+1)
-  const step = 2 ** (b - 2);
-  return 2 ** b + Math.ceil((n - 2 ** b) / step) * step;
-}
+const CLASSES = sizeClasses();
+const INDEX = classIndex(CLASSES);
+const classFor = (size) => CLASSES[INDEX[indexOf(Math.max(size, MIN_BLOCK))]];
+/** The slab size of the class of `size` bytes (1..SLAB_MAX). */
+export const slabBytes = (size) => 2 ** classFor(size)[1];
+/** The slot size of the class of `size` bytes (1..SLAB_MAX). */
+export const classSize = (size) => classFor(size)[0];
 /** Whether alloc(size, align) takes a slot in a heap of `total` bytes (before the call). */
 export function takesSlot(size, align, total) {
   if (size > SLAB_MAX || slabBytes(size) > MAX_BLOCK) return false;

@@ -3,7 +3,8 @@
 // each memory.grow, prints memory, live bytes requested, and the heap's split of them: bytes
 // handed out (used), free, slab slack, metadata, and the largest free block. Used far above
 // live is internal waste (rounding); free far above zero at a growth is external
-// fragmentation. `node scripts/bench/breakdown.js <workload> [args...]`, the args as plan()
+// fragmentation. Slab slack splits into free slots and what lies past the slots (headers,
+// bitmaps and the tail past the last slot). `node scripts/bench/breakdown.js <workload> [args...]`, the args as plan()
 // in suite.js has them at scale 1, e.g. `mixed 200000 4096 1` (steps, slots, seed).
 import { BuddyHeap } from "../../bindings/dist/index.js";
 import { makeWorkloads } from "./workloads.js";
@@ -17,6 +18,19 @@ if (typeof workloads[name] !== "function" || name === "peakLiveBytes" || name ==
 const heap = await BuddyHeap.create(undefined, { maxPages: 65535 });
 const MiB = 2 ** 20;
 const sizes = new Map();
+/** Bytes of free slots, and of slabs outside their slots, from the slab headers (layout.ts,
+ *  "Slabs": the slot size in the high half of word 0, live at 4, slots at 24). */
+const slabSplit = () => {
+  let freeSlots = 0, outside = 0;
+  for (const b of heap.snapshot().blocks) {
+    if (b.state !== "slab") continue;
+    const h = heap.view(Uint32Array, b.address, 8);
+    const size = h[0] >>> 16;
+    freeSlots += (h[6] - h[1]) * size;
+    outside += b.size - h[6] * size;
+  }
+  return { freeSlots, outside };
+};
 let live = 0;
 let lastMemory = 0;
 const rows = [];
@@ -25,7 +39,8 @@ const atGrowth = () => {
   if (memory() === lastMemory) return;
   lastMemory = memory();
   const s = heap.stats();
-  rows.push({ memory: memory() / MiB, live: live / MiB, used: s.usedBytes / MiB, free: s.freeBytes / MiB, slack: s.slackBytes / MiB, meta: s.metaBytes / MiB, largest: s.largestFree / MiB });
+  const { freeSlots, outside } = slabSplit();
+  rows.push({ memory: memory() / MiB, live: live / MiB, used: s.usedBytes / MiB, free: s.freeBytes / MiB, slack: s.slackBytes / MiB, "free slots": freeSlots / MiB, "past slots": outside / MiB, meta: s.metaBytes / MiB, largest: s.largestFree / MiB });
 };
 const a = {
   malloc(n) { const p = heap.tryAlloc(n); if (p) { live += n; sizes.set(p, n); } atGrowth(); return p; },
