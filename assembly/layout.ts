@@ -520,7 +520,8 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
  *  slabs), 2^5 took powerlaw from 54% to 49%; 2^6 gives 78% and 54%. */
 // @ts-ignore: decorator
 @inline export const SLAB_HEAP_LOG: u32 = 6;
-/** Classes: every 16 B up to 128 B, then 160, 192, 224, 256, then about eight per doubling,
+/** Classes: every 16 B up to 128 B, then 160, 192, 224, 256, then eight per doubling up to
+ *  1 KiB and five above (the slots per slab allow no more there),
  *  each sized to fill its slab (slab.ts, initClasses; scripts/size-classes.js says why, and
  *  tests/layout.test.js checks that a heap's tables are that script's output). */
 // @ts-ignore: decorator

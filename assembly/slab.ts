@@ -1,8 +1,9 @@
 // Size classes: requests up to 16 KiB take a slot in a slab, a buddy block (8 to 128 KiB, by
 // class) cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter
 // of a uniformly drawn request, and small blocks scattered through memory keep large buddies
-// from merging (the random workload took twice its live bytes that way). Classes about eight
-// per doubling, each sized to fill its slab (initClasses), waste a sixteenth on average; slabs
+// from merging (the random workload took twice its live bytes that way). Classes eight per
+// doubling up to 1 KiB and five above, each sized to fill its slab (initClasses), waste 8% of a
+// request on average (at most a fifth); slabs
 // keep small objects together, so a large free block is held back only by a whole slab.
 //
 // Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit

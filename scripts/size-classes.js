@@ -7,12 +7,13 @@
 // its last slot is lost to all of them. Classes at (1 + q/4) 2^b lost up to 1/16 of their slab
 // that way (12 slots of 640 B in 8 KiB leave 464 B), and their steps a tenth of each request
 // on average. So above 128 B each class is the largest size that fits a whole number of slots
-// in its slab, and there are about eight per doubling:
+// in its slab, and there are eight per doubling up to 1 KiB (five above, where a slab of 4 to 7
+// slots has no more slot counts to give):
 //   - up to 128 B every multiple of 16, then 160, 192, 224, 256 (8 KiB slabs: 31 slots and
 //     more, so the tail is small anyway);
-//   - per doubling (2^b, 2^(b+1)] from 256 B: slabs of 2^max(13, b+3) bytes (so 4 to 15 slots
+//   - per doubling (2^b, 2^(b+1)] from 256 B: slabs of 2^max(13, b+3) bytes (so 4 to 31 slots
 //     of each class: 8 KiB up to 2 KiB slots, then 16, 32 and 64 KiB), and the sizes nearest
-//     above 2^b (1 + i/8), i = 0..6, among the largest multiples of the granule (16 B up to
+//     above 2^b (1 + i/8), i = 0..6 (as many as there are), among the largest multiples of the granule (16 B up to
 //     1 KiB, 64 B up to 4 KiB, 128 B above: the steps of the class-index table) for each slot
 //     count; plus the power of two itself, whose slots are aligned to it (as a request for a
 //     power of two must be) in a slab of 2^(b+5) bytes (15 slots, the header takes the 16th;
