@@ -3,6 +3,8 @@
 // Prints the median ns per call of each and b/a. For "did this change slow the hot path":
 // build the old commit's module (npx asc assembly/cabi.ts --config asconfig.json --target
 // release -o old.wasm in its checkout) and compare it with build/as-buddy.wasm.
+// Two GC program modules (build/bench/gc-*.wasm, which export `run`: a runtime's old and new
+// build, or as-buddy's and TLSF's) compare the same way on `run(200000)`, ns per iteration.
 import { readFileSync } from "node:fs";
 import { plan } from "./suite.js";
 
@@ -11,6 +13,21 @@ if (!a || !b) throw new Error("usage: node scripts/bench/compare.js a.wasm b.was
 const driver = new WebAssembly.Module(readFileSync(new URL("../../build/bench/driver.wasm", import.meta.url)));
 const modules = [new WebAssembly.Module(readFileSync(a)), new WebAssembly.Module(readFileSync(b))];
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+const exportsRun = (m) => WebAssembly.Module.exports(m).some((e) => e.name === "run");
+if (modules.every(exportsRun)) {
+  const ns = [[], []];
+  for (let r = 0; r < Number(runsArg); r++) {
+    for (const k of r & 1 ? [1, 0] : [0, 1]) {
+      const e = new WebAssembly.Instance(modules[k], {}).exports;
+      const t0 = performance.now();
+      e.run(200000);
+      ns[k].push(((performance.now() - t0) * 1e6) / 200000);
+    }
+  }
+  const [ma, mb] = ns.map(median);
+  console.log(`gc program a ${ma.toFixed(1).padStart(7)}  b ${mb.toFixed(1).padStart(7)}  b/a ${(mb / ma).toFixed(3)}`);
+  process.exit(0);
+}
 for (const w of plan(1).filter((x) => only.split(",").includes(x.name))) {
   const ns = [[], []];
   for (let r = 0; r < Number(runsArg); r++) {
