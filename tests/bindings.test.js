@@ -328,3 +328,29 @@ describe("where a moving realloc puts a block", () => {
     heap.check();
   });
 });
+
+describe("growth", () => {
+  test("a block may start below the old top when the blocks from there up are free, and a metadata move stays below it", async () => {
+    const heap = await BuddyHeap.create(undefined, { maxPages: 1024 });
+    const KiB = 1024;
+    const a = heap.alloc(512 * KiB);
+    const b = heap.alloc(256 * KiB);
+    const c = heap.alloc(256 * KiB); // memory grows past 1 MiB for it
+    assert.deepEqual([a, b, c], [512 * KiB, 256 * KiB, 1024 * KiB], "the blocks where a fresh module puts them");
+    assert.equal(heap.memory.buffer.byteLength, 1280 * KiB);
+    heap.free(c); // [1 MiB, 1.25 MiB) is free, at the top of memory
+    const d = heap.alloc(1024 * KiB);
+    // The block [1 MiB, 2 MiB) takes the free quarter and 0.75 MiB of new memory; a block wholly
+    // in new memory would have started at 2 MiB, in 3 MiB of memory.
+    assert.equal(d, 1024 * KiB);
+    assert.equal(heap.memory.buffer.byteLength, 2048 * KiB);
+    // The span outgrew the metadata run's headroom: the new run went below 1 MiB.
+    const meta = heap.snapshot().blocks.filter((x) => x.state === "meta");
+    assert.ok(meta.length > 0 && meta.every((x) => x.address + x.size <= 1024 * KiB), `metadata below 1 MiB: ${JSON.stringify(meta)}`);
+    heap.check();
+    heap.free(d);
+    heap.free(b);
+    heap.free(a);
+    heap.check();
+  });
+});
