@@ -905,6 +905,18 @@ function runBlock(root: usize, k: u32, below: usize): u64 {
   return 0;
 }
 
+/** The largest order that has a free block below `below` (so runBlock finds one for every
+ *  order up to it), or -1. Walks the free lists from the largest order down to the first that
+ *  has such a block: the lists of large orders are short. */
+function largestBelow(root: usize, below: usize): i32 {
+  for (let j = <i32>getMaxOrder(root); j >= 0; --j) {
+    for (let x = getHead(root, <u32>j); x; x = getNext(x)) {
+      if (x < below) return j;
+    }
+  }
+  return -1;
+}
+
 /** Where a region starting at a goes in the table sorted by start: the index of the first
  *  region that starts at or above a (the count if none does). */
 // @ts-ignore: decorator
@@ -1024,17 +1036,17 @@ export function addRegion(root: usize, base: usize, size: usize): u32 {
  *  block from `low` (growthStart: below top when the blocks from there to top are free and
  *  stay so), else in the new range, which must then also hold any new metadata run (at its
  *  start, the worst case). */
-function growthFits(root: usize, top: usize, pages: u32, size: usize, low: usize): bool {
+function growthFits(root: usize, top: usize, pages: u32, size: usize, low: usize, lowRun: i32): bool {
   let newTop = top + (<usize>pages << PAGE_LOG);
   let meta: usize = 0;
   let from = low;
   if (newTop > getCapHi(root)) {
     meta = runBytes(root, getSpanLo(root), capacityFor(root, getSpanLo(root), newTop));
-    // addRange takes the run from a free block below `low` when one holds it (allocRun):
-    // then the new range holds only the block. Else the run goes at the new range's start
-    // (assume a whole aligned block there), and the block above it.
+    // addRange takes the run from a free block below `low` when one holds it (allocRun; such a
+    // block exists up to order lowRun): then the new range holds only the block. Else the run
+    // goes at the new range's start (assume a whole aligned block there), and the block above.
     let k = orderOf(meta, getMinLog(root));
-    if (low == top ? (getNonEmpty(root) >> k) != 0 : runBlock(root, k, low) != 0) meta = 0;
+    if (low == top ? (getNonEmpty(root) >> k) != 0 : <i32>k <= lowRun) meta = 0;
     else from = top;
   }
   let start = from < top ? from : (top + meta + size - 1) & ~(size - 1);
@@ -1060,8 +1072,8 @@ function growthStart(root: usize, top: usize, size: usize): usize {
 }
 
 /** The fewest pages from `pages` up that satisfy growthFits, or 0 past the address limit. */
-function pagesToFit(root: usize, top: usize, pages: u32, size: usize, low: usize): u32 {
-  while (!growthFits(root, top, pages, size, low)) {
+function pagesToFit(root: usize, top: usize, pages: u32, size: usize, low: usize, lowRun: i32): u32 {
+  while (!growthFits(root, top, pages, size, low, lowRun)) {
     // Counted in pages: top + bytes would wrap around u32 before passing the limit.
     if (pages + 1 > MAX_PAGES - <u32>(top >> PAGE_LOG)) return 0;
     ++pages;
@@ -1085,10 +1097,11 @@ function grow(root: usize, k: u32): bool {
   let limit = getGrowPages(root);
   if (before >= limit) return false;
   let low = growthStart(root, top, size);
-  let least = pagesToFit(root, top, 1, size, low);
+  let lowRun = low < top ? largestBelow(root, low) : -1; // once: pagesToFit asks page by page
+  let least = pagesToFit(root, top, 1, size, low, lowRun);
   if (!least || before + least > limit) return false;
   let step = before / GROW_STEP;
-  let pages = least > step ? least : pagesToFit(root, top, step, size, low);
+  let pages = least > step ? least : pagesToFit(root, top, step, size, low, lowRun);
   if (!pages || before + pages > limit) pages = least;
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;

@@ -3,14 +3,14 @@
 // of a uniformly drawn request, and small blocks scattered through memory keep large buddies
 // from merging (the random workload took twice its live bytes that way). Classes eight per
 // doubling up to 1 KiB and five above, each sized to fill its slab (initClasses), waste 8% of a
-// request on average (at most a fifth); slabs
-// keep small objects together, so a large free block is held back only by a whole slab.
+// request on average (at most a fifth); slabs keep small objects together, so a large free
+// block is held back only by a whole slab.
 //
 // Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit
 // (slabAt), and the pointer must be a slot start (its offset a multiple of the slot size) whose
-// bit in the slab's bitmap is set, else NOT_BLOCK_START or DOUBLE_FREE (slotIndex). A slab whose last slot
-// is freed goes back to the buddy heap unless it is the only slab of its class with a free
-// slot (so that alloc/free pairs do not split and merge a block each time); coalesce() gives
+// bit in the slab's bitmap is set, else NOT_BLOCK_START or DOUBLE_FREE (slotIndex). A slab
+// whose last slot is freed goes back to the buddy heap unless it is the only slab of its class
+// with a free slot (so that alloc/free pairs do not split and merge a block each time); coalesce() gives
 // those back too, before the heap grows.
 
 import {

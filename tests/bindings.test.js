@@ -222,6 +222,16 @@ describe("methods and errors", async () => {
     heap.check();
     assert.equal(heap.alloc(48), a); // the slot freed last is taken first, its bit set again
     heap.check();
+    // The class tables in the control block (layout.ts: classSizes at 1072, classIndex at 1216).
+    const root = heap.exports.buddy_root() >>> 0;
+    for (const [at, width] of [[1072 + 2 * 5, 2], [1216 + 10, 1]]) { // class 5's size; step 10's class
+      const cell = width === 2 ? heap.view(Uint16Array, root + at, 1) : heap.view(Uint8Array, root + at, 1);
+      const was = cell[0];
+      cell[0] = was + 1; // sizes no longer multiples of 16 / a step naming a class too large
+      assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS, `class table at ${at}`);
+      (width === 2 ? heap.view(Uint16Array, root + at, 1) : heap.view(Uint8Array, root + at, 1))[0] = was;
+      heap.check();
+    }
   });
 });
 
