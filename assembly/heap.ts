@@ -364,28 +364,45 @@ export const SLOT: i32 = 0x100;
   return (getFlags(root) & FLAG_SLABS) ? slabAt(root, p) : 0;
 }
 
-/** A slot of class c, from a slab with a free one or a new slab; 0 when no block is left for a
- *  new slab. Counts the allocation. */
-function allocSlot(root: usize, c: u32, minLog: u32): usize {
-  if (!getSlabHead(root, c)) {
-    let order = slabLogOf(root, c) - minLog;
-    let s = takeBlock(root, order, order, true, true);
-    if (!s) return 0;
-    makeSlab(root, s, c);
-  }
+/** A slot of class c, from a slab with a free one or a new slab (newSlab); 0 when no block is
+ *  left for a new slab. Counts the allocation. Inline: malloc's common case is this and
+ *  slotFor, without a call. */
+// @ts-ignore: decorator
+@inline function allocSlot(root: usize, c: u32, minLog: u32): usize {
+  let s = getSlabHead(root, c);
+  if (!s) s = newSlab(root, c, minLog);
+  if (!s) return 0;
   bumpCounter(root, Counter.ALLOCS);
-  return takeSlot(root, c);
+  return takeSlot(root, s, c);
+}
+
+/** allocSlot as a call, for the paths where a copy of it would cost more than the call. */
+function allocSlotOf(root: usize, c: u32, minLog: u32): usize { return allocSlot(root, c, minLog); }
+
+/** A new slab of class c, from the buddy heap; 0 when no block is left for one. */
+function newSlab(root: usize, c: u32, minLog: u32): usize {
+  let order = slabLogOf(root, c) - minLog;
+  let s = takeBlock(root, order, order, true, true);
+  if (s) makeSlab(root, s, c);
+  return s;
 }
 
 /** Frees the live slot p, index i, of slab s (slotIndex said so); a slab left empty goes back
- *  to the heap. */
-function freeSlotAt(root: usize, s: usize, p: usize, i: u32): void {
+ *  to the heap (releaseSlab). Inline in free (its common case, without a call; freeRt goes
+ *  through free), through freeSlotAt elsewhere. */
+// @ts-ignore: decorator
+@inline function dropSlot(root: usize, s: usize, p: usize, i: u32): void {
   let empty = freeSlot(root, s, p, i);
   bumpCounter(root, Counter.FREES);
-  if (empty) {
-    let minLog = getMinLog(root);
-    release(root, empty, slabLog(empty) - minLog, minLog); // the header outlives unmarkSlab
-  }
+  if (empty) releaseSlab(root, empty);
+}
+
+function freeSlotAt(root: usize, s: usize, p: usize, i: u32): void { dropSlot(root, s, p, i); }
+
+/** Gives the empty slab s (unmarked by freeSlot) back to the buddy heap. */
+function releaseSlab(root: usize, s: usize): void {
+  let minLog = getMinLog(root);
+  release(root, s, slabLog(s) - minLog, minLog); // the header outlives unmarkSlab
 }
 
 /** Allocates `size` bytes aligned to `align` (0 or any power of two up to the largest block).
@@ -432,7 +449,7 @@ export function allocZeroed(root: usize, size: usize, align: usize): usize {
 export function allocUnchecked(root: usize, size: usize): usize {
   let minLog = getMinLog(root);
   let c = slotFor(root, size, 0);
-  if (c != NO_SLOT) return allocSlot(root, c, minLog);
+  if (c != NO_SLOT) return allocSlotOf(root, c, minLog);
   let k = orderOf(size, minLog);
   let p = takeBlock(root, k, k, true);
   if (p) {
@@ -464,7 +481,7 @@ export function allocRt(root: usize, size: usize): usize {
   let minLog = getMinLog(root);
   let c = slotFor(root, size + RT_SLOT_HEADER, 0);
   if (c != NO_SLOT) {
-    let slot = allocSlot(root, c, minLog);
+    let slot = allocSlotOf(root, c, minLog);
     if (!slot) return 0;
     setRtUsable(slot + RT_SLOT_HEADER, classSize(root, c) - RT_SLOT_HEADER);
     return slot + RT_SLOT_HEADER;
@@ -479,11 +496,11 @@ export function allocRt(root: usize, size: usize): usize {
 }
 
 /** The runtime's free of the pointer allocRt returned: its prefix told by whether it lies in a
- *  slab, found once for both. OK, or the error with the heap unchanged. */
+ *  slab (free then finds that slab again: a bit test, where a second inline copy of free's slot
+ *  path would make the runtime's module larger). OK, or the error with the heap unchanged. */
 export function freeRt(root: usize, ptr: usize): u32 {
   let s = inSpan(root, ptr) ? slabOf(root, ptr) : 0;
-  if (s) return freeInSlab(root, s, ptr - RT_SLOT_HEADER); // the slot's start is in the slab too
-  return free(root, ptr - RT_HEADER);
+  return free(root, ptr - (s ? RT_SLOT_HEADER : RT_HEADER)); // a slot's start is in the slab too
 }
 
 // ── Free ─────────────────────────────────────────────────────────────────────────────────────
@@ -540,10 +557,11 @@ export function free(root: usize, p: usize): u32 {
 }
 
 /** free(p) for a p inside the slab s: OK, or the error with the heap unchanged. */
-function freeInSlab(root: usize, s: usize, p: usize): u32 {
+// @ts-ignore: decorator
+@inline function freeInSlab(root: usize, s: usize, p: usize): u32 {
   let i = slotIndex(s, p);
   if (i < 0) return reject(root, <u32>-i, Counter.REJECTED_FREES);
-  freeSlotAt(root, s, p, <u32>i);
+  dropSlot(root, s, p, <u32>i);
   return ErrorCode.OK;
 }
 

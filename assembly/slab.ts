@@ -144,11 +144,10 @@ export function makeSlab(root: usize, s: usize, c: u32): void {
   pushPartial(root, s);
 }
 
-/** Takes a slot of class c from the first slab with one (there must be one). A slot freed
- *  before comes with its index (freeSlot wrote it), so the bitmap is updated without a
- *  division. */
-export function takeSlot(root: usize, c: u32): usize {
-  let s = getSlabHead(root, c);
+/** Takes a slot of class c from s, the first slab with one. A slot freed before comes with
+ *  its index (freeSlot wrote it), so the bitmap is updated without a division. */
+// @ts-ignore: decorator
+@inline export function takeSlot(root: usize, s: usize, c: u32): usize {
   let size = classSize(root, c);
   let p = slabFree(s);
   let i: u32;
@@ -173,7 +172,8 @@ export function takeSlot(root: usize, c: u32): usize {
 /** The index of the live slot p in slab s (>= 0), or -NOT_BLOCK_START / -DOUBLE_FREE: p must
  *  be a slot's start (past the header, a whole number of slots from slot 0, before the tail)
  *  whose bit is set. One division, which freeSlot then needs no more. */
-export function slotIndex(s: usize, p: usize): i32 {
+// @ts-ignore: decorator
+@inline export function slotIndex(s: usize, p: usize): i32 {
   let first = s + slabFirst(s);
   if (p < first) return -ErrorCode.NOT_BLOCK_START; // the header
   let size = slabSlotSize(s);
@@ -192,7 +192,8 @@ export function slotIndex(s: usize, p: usize): i32 {
 
 /** Frees the live slot p, index i, of slab s. Returns s if the slab is now empty and should go
  *  back to the buddy heap (the caller releases the block, after unmarkSlab), else 0. */
-export function freeSlot(root: usize, s: usize, p: usize, i: u32): usize {
+// @ts-ignore: decorator
+@inline export function freeSlot(root: usize, s: usize, p: usize, i: u32): usize {
   let size = slabSlotSize(s);
   if (DEBUG) assert(i == slotOf(s, p) && testBit(slabBits(s), i) && slabLive(s) > 0); // slotIndex said live
   clearBit(slabBits(s), i);
