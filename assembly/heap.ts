@@ -612,10 +612,25 @@ export function usableSize(root: usize, p: usize): usize {
 // ── Realloc ──────────────────────────────────────────────────────────────────────────────────
 
 /** Grows the allocated leaf (p, k) to order k2 in place if its upper buddies at every order
- *  k..k2-1 are free leaves (p must then be aligned to size(k2)). */
+ *  k..k2-1 are free leaves (p must then be aligned to size(k2)); those past the top of a
+ *  growable heap are made by growing memory (growTo). */
 function growInPlace(root: usize, p: usize, k: u32, k2: u32, minLog: u32): bool {
   if (p & (sizeOf(k2, minLog) - 1)) return false;
   let hi = getSpanHi(root);
+  let end = p + sizeOf(k2, minLog);
+  if (end > hi) {
+    // The buddies reach past the heap's top: the free ones below it first, then memory grows
+    // to `end` and the new range, carved into free blocks, holds the rest (as TLSF's last
+    // block grows into the end of the heap).
+    for (let j = k; j < k2; ++j) {
+      let b = p + sizeOf(j, minLog);
+      if (b >= hi) break;
+      if ((j > 0 && isSplit(root, b, j, minLog)) || !isFreeHead(root, b, minLog)) return false;
+    }
+    if (!growTo(root, end, p)) return false;
+    coalesce(root); // merges the new blocks with a free one the old top cut short
+    hi = getSpanHi(root);
+  }
   for (let j = k; j < k2; ++j) {
     let b = p + sizeOf(j, minLog);
     // (j, b)'s parent (j+1, p) is an ancestor of our leaf, so split: b is a leaf iff unsplit.
@@ -1126,6 +1141,30 @@ function grow(root: usize, k: u32): bool {
     pages = least;
   }
   if (addRange(root, top, top + (<usize>pages << PAGE_LOG), low < top ? low : NO_LIMIT) != ErrorCode.OK) return false;
+  bumpCounter(root, Counter.GROWS);
+  return true;
+}
+
+/** Grows memory so that the heap's span reaches `end`, past the top of memory (growInPlace):
+ *  by at least 1/GROW_STEP of memory, as grow. A new metadata run goes below `below` if a free
+ *  block there holds it (else at the new range's start, and the block there is not free).
+ *  false if the heap cannot grow that far: the heap is unchanged (memory too, unless adding
+ *  the range failed after memory.grow, as in grow). */
+function growTo(root: usize, end: usize, below: usize): bool {
+  if (!(getFlags(root) & FLAG_GROWABLE)) return false;
+  let top = memoryTop();
+  if (getSpanHi(root) != top || end <= top) return false;
+  let before = <u32>memory.size();
+  let limit = getGrowPages(root);
+  let least = <u32>((end - top + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
+  if (before >= limit || least > limit - before) return false;
+  let step = before / GROW_STEP;
+  let pages = least > step || step > limit - before ? least : step;
+  if (memory.grow(<i32>pages) < 0) {
+    if (pages == least || memory.grow(<i32>least) < 0) return false;
+    pages = least;
+  }
+  if (addRange(root, top, top + (<usize>pages << PAGE_LOG), below) != ErrorCode.OK) return false;
   bumpCounter(root, Counter.GROWS);
   return true;
 }

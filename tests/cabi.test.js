@@ -354,6 +354,31 @@ test("growth takes what the request needs, at least 1/32 of memory, not a fixed 
   assert.equal(e.buddy_check(), ErrorCode.OK);
 });
 
+test("a block that ends at the top of memory grows in place by growing memory", () => {
+  // As TLSF's last block grows into the end of the heap. 62d0bec's module moved b to 4 MiB
+  // (memory 6 MiB): its in-place growth looked only at buddies below the top.
+  for (const build of ["release", "debug", "checked"]) {
+    const e = load(build);
+    stats(e); // its record is allocated at the first call: before the blocks, not at the top
+    const a = e.malloc(1 << 20) >>> 0;
+    const b = e.malloc(1 << 20) >>> 0;
+    const top = e.memory.buffer.byteLength;
+    assert.ok(a && b % (2 << 20) === 0 && b + (1 << 20) === top, `${build}: b (${b}) ends at the top (${top}), aligned to 2 MiB`);
+    new Uint8Array(e.memory.buffer, b, 16).set([...Array(16).keys()]);
+    const grows = stats(e).grows;
+    const inPlace = stats(e).inPlaceReallocs;
+    assert.equal(e.realloc(b, 2 << 20) >>> 0, b, `${build}: in place`);
+    assert.deepEqual([...new Uint8Array(e.memory.buffer, b, 16)], [...Array(16).keys()], "contents kept");
+    assert.equal(e.memory.buffer.byteLength, b + (2 << 20), "memory grew by what the block needed");
+    assert.deepEqual([stats(e).grows, stats(e).inPlaceReallocs], [grows + 1, inPlace + 1]);
+    assert.equal(e.malloc_usable_size(b) >>> 0, 2 << 20);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+    e.free(b);
+    e.free(a);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+  }
+});
+
 test("the checked build runs check() after every call: a corruption traps in the next call", () => {
   // In the checked run build/as-buddy.wasm is the checked build: its release half is moot.
   for (const build of CHECKED_RUN ? ["checked"] : ["release", "checked"]) {

@@ -42,6 +42,9 @@ export function operations(fc) {
     { weight: 24, arbitrary: fc.record({ op: fc.constant("free"), target }) },
     { weight: 8, arbitrary: fc.record({ op: fc.constant("dealloc"), target, exact: fc.boolean() }) },
     { weight: 14, arbitrary: fc.record({ op: fc.constant("realloc"), target, size }) },
+    // The highest allocation, grown: when it ends at the top of a growable heap, in place by
+    // growing memory (heap.ts, growInPlace).
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("reallocTop"), factor: fc.constantFrom(2, 4) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("addRegion"), pages: fc.integer({ min: 1, max: 3 }), bad: fc.constantFrom("none", "none", "overlap", "outside") }) },
     { weight: 2, arbitrary: fc.constant({ op: "coalesce" }) },
   );
@@ -263,6 +266,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
       if (p === 0) return ops.allocAligned({ size, align: 0 });
       const b = model.live.get(p);
       const total = heap.stats().totalBytes; // what the heap decides by (takesSlot)
+      const memory = heap.memory.buffer.byteLength;
       const q = heap.tryRealloc(p, size);
       const code = q ? ErrorCode.OK : heap.lastError;
       record(code);
@@ -289,8 +293,17 @@ export function createHarness(config, coverage = newCoverage(), build = "release
         model.counters.frees++;
         model.stale.push(p);
         coverage.moved++;
-      } else coverage.inPlace++;
+      } else {
+        coverage.inPlace++;
+        if (heap.memory.buffer.byteLength > memory) coverage.grewInPlace++; // across the old top
+      }
       placeNew(q, size, 0, total);
+    },
+    reallocTop({ factor }) {
+      const ptrs = [...model.live.keys()];
+      if (!ptrs.length) return ops.alloc({ size: 1 << 16 });
+      const p = Math.max(...ptrs);
+      return ops.realloc({ target: { kind: "live", index: ptrs.indexOf(p) }, size: model.live.get(p).extent * factor });
     },
     addRegion({ pages, bad }) {
       if (bad === "overlap") {
@@ -354,7 +367,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
 }
 
 export function newCoverage() {
-  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, maxLive: 0, slots: 0 };
+  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, grewInPlace: 0, maxLive: 0, slots: 0 };
 }
 
 /** Coverage in words, for reports. */
@@ -363,5 +376,5 @@ export function describeCoverage(c) {
     .map(([k, v]) => `${Object.keys(ErrorCode).find((n) => ErrorCode[n] === Number(k))}=${v}`).join(" ");
   const ops = Object.entries(c.ops).map(([k, v]) => `${k}=${v}`).join(" ");
   return `${c.steps} steps; ops: ${ops}; results: ${codes}; heap growths ${c.grows}, regions added ${c.regionsAdded}, ` +
-    `reallocs in place ${c.inPlace}, moved ${c.moved}, slots ${c.slots}, most live blocks ${c.maxLive}`;
+    `reallocs in place ${c.inPlace} (${c.grewInPlace} growing memory), moved ${c.moved}, slots ${c.slots}, most live blocks ${c.maxLive}`;
 }
