@@ -134,7 +134,7 @@ export function markdown(result) {
       out.push(`| ${w} | ${cells.join(" | ")} | ${best} |`);
     }
     if (mode === "wasm" || mode === "wasi") {
-      out.push(`\nMemory efficiency, peak live bytes requested / peak memory (higher is better):\n`);
+      out.push(`\nMemory efficiency, peak live bytes requested / peak memory, the median run's (higher is better):\n`);
       out.push(`| workload | ${peers.join(" | ")} |`);
       out.push(`| --- |${peers.map(() => " ---: |").join("")}`);
       for (const w of result.plan.map((p) => p.name).filter((w) => w !== "pairs")) {

@@ -49,6 +49,15 @@ test("the C++ program runs on as-buddy, dlmalloc built in and dlmalloc imported,
   assert.match(table(result), /One C\+\+ program on each allocator[^]*x1\.00/);
 });
 
+test("a row's efficiency, peak live and peak memory are its median run's (run r draws with seed + r)", async () => {
+  const { row } = await import("../scripts/bench/suite.js");
+  const runs = [0.5, 0.9, 0.7, 0.6, 0.8].map((e, i) => ({ calls: 10 + i, ms: 1, peak: e * 1000, memory: 1000, failures: 0, meta: null }));
+  const r = row("w", "p", "wasm", runs);
+  assert.deepEqual([r.efficiency, r.efficiencyRange, r.peakLiveBytes, r.peakMemoryBytes, r.calls], [0.7, [0.5, 0.9], 700, 1000, 12]);
+  const two = await runNode({ scale: SCALE, runs: 2, modes: ["wasm"], only: ["mixed"] });
+  assert.equal(two.seeds, `${two.seed}..${two.seed + 1}`);
+});
+
 test("Node: every workload on every peer, from wasm and from JavaScript", async () => {
   const result = await runNode({ scale: SCALE, runs: 1 });
   checkRows(result, ["wasm"], wasmPeers);

@@ -33,9 +33,9 @@ export async function run(options) {
       for (const [peer, module] of Object.entries(modules)) {
         if (peer === "bump" && !BUMP_WORKLOADS.includes(w.name)) continue;
         const results = [];
-        for (let r = 0; r <= runs; r++) {
-          const res = runOnce(module, [seed, w.index, ...w.args]);
-          if (r > 0) results.push(res); // the first is a warm-up
+        for (let r = -1; r < runs; r++) { // the first is a warm-up; run r on seed + r, as suite.js
+          const res = runOnce(module, [(seed + Math.max(r, 0)) >>> 0, w.index, ...w.args]);
+          if (r >= 0) results.push(res);
         }
         rows.push(row(w.name, peer, "wasi", results));
       }
@@ -47,7 +47,7 @@ export async function run(options) {
   return {
     meta: { engine: { name: "WASI command modules (V8, in-process WASI)", version: process.versions.v8 }, cpu: os.cpus()[0]?.model, cores: os.cpus().length, commit, date: new Date().toISOString() },
     plan: workloads.map(({ name, args, what }) => ({ name, args, what })),
-    rows, notes, runs, scale, seed,
+    rows, notes, runs, scale, seed, seeds: `${seed}..${(seed + runs - 1) >>> 0}`,
     peers: Object.fromEntries(Object.keys(modules).map((p) => [p, { wasmBytes: readFileSync(`build/bench/wasi/${p}.wasm`).length }])),
   };
 }

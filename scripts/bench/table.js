@@ -33,7 +33,7 @@ export function table(result) {
       })].join(" "));
     }
     if (mode === "wasm" || mode === "wasi") {
-      lines.push(`\nMemory efficiency (peak live bytes requested / peak memory), higher is better`);
+      lines.push(`\nMemory efficiency (peak live bytes requested / peak memory), the median of the runs (run r on seed + r), higher is better`);
       lines.push(["workload".padEnd(9), ...peers.map((p) => p.padStart(20))].join(" "));
       for (const w of result.plan.map((p) => p.name)) {
         const byPeer = Object.fromEntries(rows.filter((r) => r.workload === w).map((r) => [r.peer, r]));
