@@ -54,6 +54,13 @@ test("a row's efficiency, peak live and peak memory are its median run's (run r 
   const runs = [0.5, 0.9, 0.7, 0.6, 0.8].map((e, i) => ({ calls: 10 + i, ms: 1, peak: e * 1000, memory: 1000, failures: 0, meta: null }));
   const r = row("w", "p", "wasm", runs);
   assert.deepEqual([r.efficiency, r.efficiencyRange, r.peakLiveBytes, r.peakMemoryBytes, r.calls], [0.7, [0.5, 0.9], 700, 1000, 12]);
+  // Peers' runs interleave, rotating: drift during a workload weighs on all of them alike.
+  const { interleave } = await import("../scripts/bench/suite.js");
+  const calls = [];
+  const fn = (name) => (s) => { calls.push(`${name}${s - 7}`); return s; };
+  const out = interleave({ a: fn("a"), b: fn("b"), c: fn("c") }, 3, 7);
+  assert.deepEqual(calls, ["a0", "b0", "c0", "a0", "b0", "c0", "b1", "c1", "a1", "c2", "a2", "b2"]);
+  assert.deepEqual(out.a, [7, 8, 9]);
   const two = await runNode({ scale: SCALE, runs: 2, modes: ["wasm"], only: ["mixed"] });
   assert.equal(two.seeds, `${two.seed}..${two.seed + 1}`);
 });

@@ -73,24 +73,26 @@ export async function runSuite(env) {
     for (let r = 0; r < runs; r++) out.push(fn((seed + r) >>> 0));
     return out;
   };
+  const repeatAll = (fns) => interleave(fns, runs, seed);
 
   const workloads = plan(scale).filter((w) => !only || only.includes(w.name));
   for (const w of workloads) {
     const fn = w.fn ?? w.name;
     const started = now();
     if (modes.includes("wasm")) {
+      const fns = {};
       for (const peer of Object.keys(modules)) {
         if (peer === "bump" && !BUMP_WORKLOADS.includes(w.name)) continue;
-        const results = repeat((s) => {
+        fns[peer] = (s) => {
           const alloc = instantiate(peer);
           const d = new WebAssembly.Instance(driver, { alloc }).exports;
           const t0 = now();
           const calls = d[fn](...w.args, s) >>> 0;
           const ms = now() - t0;
           return { calls, ms, peak: d.peakLiveBytes(), memory: alloc.memory.buffer.byteLength, failures: d.failedCalls(), meta: metaBytes(peer, alloc) };
-        });
-        rows.push(row(w.name, peer, "wasm", results));
+        };
       }
+      for (const [peer, results] of Object.entries(repeatAll(fns))) rows.push(row(w.name, peer, "wasm", results));
     }
     if (modes.includes("js")) {
       const jsPeers = {};
@@ -152,14 +154,14 @@ export async function runSuite(env) {
     const gc = { "as-buddy runtime": await env.loadModule(buddy).catch(() => null), "AS runtime (TLSF)": await env.loadModule(tlsf).catch(() => null) };
     if ((only && !only.includes(workload)) || !modes.includes("wasm") || !gc["as-buddy runtime"] || !gc["AS runtime (TLSF)"]) continue;
     const iterations = Math.max(1000, Math.round(2e5 * scale));
-    for (const [peer, module] of Object.entries(gc)) {
-      const results = repeat(() => {
-        const e = new WebAssembly.Instance(module, {}).exports;
-        const t0 = now();
-        e.run(iterations);
-        const ms = now() - t0;
-        return { calls: iterations, ms, peak: 0, memory: e.memory.buffer.byteLength, failures: 0, meta: null };
-      });
+    const fns = Object.fromEntries(Object.entries(gc).map(([peer, module]) => [peer, () => {
+      const e = new WebAssembly.Instance(module, {}).exports;
+      const t0 = now();
+      e.run(iterations);
+      const ms = now() - t0;
+      return { calls: iterations, ms, peak: 0, memory: e.memory.buffer.byteLength, failures: 0, meta: null };
+    }]));
+    for (const [peer, results] of Object.entries(repeatAll(fns))) {
       const r = row(workload, peer, "runtime", results);
       r.efficiency = null;
       rows.push(r);
@@ -181,6 +183,23 @@ function metaBytes(peer, exports) {
 /** A table row from a peer's runs (run r on seed + r): time per call over the runs, and the
  *  run of median efficiency for efficiency, peak live bytes and peak memory (so the three
  *  agree), with the runs' lowest and highest efficiency beside it. */
+/** Runs of several peers, interleaved: a warm-up of each on `seed`, then run r of every peer
+ *  on seed + r, in an order that rotates with r. A machine that slows down or speeds up
+ *  during a workload (shared cores, a browser's background work) then weighs on every peer
+ *  alike, where peer-after-peer runs put the drift into the ratios. { peer: results }. */
+export function interleave(fns, runs, seed) {
+  const names = Object.keys(fns);
+  const out = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) fns[n](seed); // warm-ups, not counted
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[(i + r) % names.length];
+      out[n].push(fns[n]((seed + r) >>> 0));
+    }
+  }
+  return out;
+}
+
 export function row(workload, peer, mode, results) {
   const ns = results.map((r) => (r.ms * 1e6) / r.calls);
   const eff = results.map((r) => (r.memory ? r.peak / r.memory : null));
