@@ -59,8 +59,15 @@ export async function runThreads({ scale = 1, runs = 5, log = () => {}, source =
       const barrier = new SharedArrayBuffer(4);
       const ws = Array.from({ length: workers }, (_, i) => new Worker(new URL("./threads-worker.js", import.meta.url),
         { workerData: { shared: heap.shared, ops, seed: 1 + i, barrier } }));
-      await Promise.all(ws.map((w) => new Promise((res) => w.once("message", res))));
-      const done = ws.map((w) => new Promise((res, rej) => { w.once("message", res); w.once("error", rej); }));
+      // A worker that fails or exits before its message rejects (a row note), instead of
+      // leaving the benchmark waiting for ever.
+      const next = (w) => new Promise((res, rej) => {
+        w.once("message", res);
+        w.once("error", rej);
+        w.once("exit", (code) => rej(new Error(`a threads worker exited (${code}) before reporting`)));
+      });
+      await Promise.all(ws.map(next));
+      const done = ws.map(next);
       const t0 = performance.now();
       Atomics.store(new Int32Array(barrier), 0, 1);
       Atomics.notify(new Int32Array(barrier), 0);
