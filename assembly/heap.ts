@@ -620,15 +620,15 @@ function growInPlace(root: usize, p: usize, k: u32, k2: u32, minLog: u32): bool 
   let end = p + sizeOf(k2, minLog);
   if (end > hi) {
     // The buddies reach past the heap's top: the free ones below it first, then memory grows
-    // to `end` and the new range, carved into free blocks, holds the rest (as TLSF's last
-    // block grows into the end of the heap).
+    // to `end` (as TLSF's last block grows into the end of the heap). The first buddy past
+    // the old top starts at it (one that straddled it would be split, and fail here), so the
+    // new range is carved into exactly the missing buddies: aligned to their sizes, no more.
     for (let j = k; j < k2; ++j) {
       let b = p + sizeOf(j, minLog);
       if (b >= hi) break;
       if ((j > 0 && isSplit(root, b, j, minLog)) || !isFreeHead(root, b, minLog)) return false;
     }
     if (!growTo(root, end, p)) return false;
-    coalesce(root); // merges the new blocks with a free one the old top cut short
     hi = getSpanHi(root);
   }
   for (let j = k; j < k2; ++j) {
@@ -1136,11 +1136,18 @@ function grow(root: usize, k: u32): bool {
   let step = before / GROW_STEP;
   let pages = least > step ? least : pagesToFit(root, top, step, size, low, lowRun);
   if (!pages || before + pages > limit) pages = least;
+  return addPages(root, top, least, pages, low < top ? low : NO_LIMIT);
+}
+
+/** memory.grow by `pages` (by `least` if that fails) and the new range added to the heap, a
+ *  new metadata run below `below` if a free block there holds it: grow's and growTo's end.
+ *  false if memory could not grow or the range not be added (memory then grew regardless). */
+function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize): bool {
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;
     pages = least;
   }
-  if (addRange(root, top, top + (<usize>pages << PAGE_LOG), low < top ? low : NO_LIMIT) != ErrorCode.OK) return false;
+  if (addRange(root, top, top + (<usize>pages << PAGE_LOG), below) != ErrorCode.OK) return false;
   bumpCounter(root, Counter.GROWS);
   return true;
 }
@@ -1159,14 +1166,7 @@ function growTo(root: usize, end: usize, below: usize): bool {
   let least = <u32>((end - top + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
   if (before >= limit || least > limit - before) return false;
   let step = before / GROW_STEP;
-  let pages = least > step || step > limit - before ? least : step;
-  if (memory.grow(<i32>pages) < 0) {
-    if (pages == least || memory.grow(<i32>least) < 0) return false;
-    pages = least;
-  }
-  if (addRange(root, top, top + (<usize>pages << PAGE_LOG), below) != ErrorCode.OK) return false;
-  bumpCounter(root, Counter.GROWS);
-  return true;
+  return addPages(root, top, least, least > step || step > limit - before ? least : step, below);
 }
 
 /** Growth adds at least memory / GROW_STEP (grow). */

@@ -83,7 +83,7 @@ test("Node: every workload on every peer, from wasm and from JavaScript", async 
     }
   }
   assert.ok(result.meta.commit && result.meta.cpu && result.meta.engine.version, "metadata");
-  assert.equal(result.seeds, `${result.seed}..${result.seed}`, "one run: one draw, on the seed");
+  assert.equal(result.seeds, `${result.seed}..${result.seed}`, "the result records the seeds its runs drew with");
 });
 
 for (const engine of ["chromium", "firefox", "jsc", "wasi"]) {

@@ -27,16 +27,20 @@ export function objects(n: i32): void {
 }
 
 export function badFrees(): string {
-  let p = heap.alloc(64);
+  let p = heap.alloc(64);    // a slot (4-byte prefix)
+  let q = heap.alloc(65536); // a buddy block (16-byte prefix)
   let h = runtimeHeap();
   let before = used();
   heap.free(p + 16);     // interior
   heap.free(123456789);  // outside the heap
   heap.free(8);          // static data
+  heap.free(q + 16);     // interior of a block
   let rejected = rejectedFrees();
   let ok = h.check() == 0 && used() == before;
   heap.free(p);
   heap.free(p);          // double
+  heap.free(q);
+  heap.free(q);          // double, of a block
   return `${ok}/${rejected}/${rejectedFrees()}/${h.check()}`;
 }
 
