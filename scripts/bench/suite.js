@@ -63,16 +63,7 @@ export async function runSuite(env) {
     e._initialize?.();
     return e;
   };
-  // Run r takes seed + r: each workload is drawn `runs` times, so that efficiency (a median
-  // over the runs) is not one draw's. One draw of trace, powerlaw or mixed ends a whole growth
-  // step up or down with any change of placement: with the seed alone, TLSF's mixed went
-  // 77% where the four seeds after it give 85, 67, 67 and 48%.
-  const repeat = (fn) => {
-    fn(seed); // warm-up, not counted
-    const out = [];
-    for (let r = 0; r < runs; r++) out.push(fn((seed + r) >>> 0));
-    return out;
-  };
+  const repeat = (fn) => interleave({ one: fn }, runs, seed).one;
   const repeatAll = (fns) => interleave(fns, runs, seed);
 
   const workloads = plan(scale).filter((w) => !only || only.includes(w.name));
@@ -180,13 +171,14 @@ function metaBytes(peer, exports) {
   return new Uint32Array(exports.memory.buffer, at, 4)[3];
 }
 
-/** A table row from a peer's runs (run r on seed + r): time per call over the runs, and the
- *  run of median efficiency for efficiency, peak live bytes and peak memory (so the three
- *  agree), with the runs' lowest and highest efficiency beside it. */
 /** Runs of several peers, interleaved: a warm-up of each on `seed`, then run r of every peer
- *  on seed + r, in an order that rotates with r. A machine that slows down or speeds up
- *  during a workload (shared cores, a browser's background work) then weighs on every peer
- *  alike, where peer-after-peer runs put the drift into the ratios. { peer: results }. */
+ *  on seed + r, in an order that rotates with r. Seed + r: each workload is drawn `runs`
+ *  times, so that efficiency (the median run's) is not one draw's; one draw of trace,
+ *  powerlaw or mixed ends a whole growth step up or down with any change of placement (with
+ *  the seed alone TLSF's mixed is 77%, with the four seeds after it 85, 67, 67 and 48%).
+ *  Interleaved: a machine that slows down or speeds up during a workload (shared cores, a
+ *  browser's background work) then weighs on every peer alike, where peer-after-peer runs put
+ *  the drift into the ratios. { peer: results }. */
 export function interleave(fns, runs, seed) {
   const names = Object.keys(fns);
   const out = Object.fromEntries(names.map((n) => [n, []]));
@@ -200,6 +192,9 @@ export function interleave(fns, runs, seed) {
   return out;
 }
 
+/** A table row from a peer's runs (run r on seed + r): time per call over the runs, and the
+ *  run of median efficiency for efficiency, peak live bytes and peak memory (so the three
+ *  agree), with the runs' lowest and highest efficiency beside it. */
 export function row(workload, peer, mode, results) {
   const ns = results.map((r) => (r.ms * 1e6) / r.calls);
   const eff = results.map((r) => (r.memory ? r.peak / r.memory : null));
