@@ -8,11 +8,21 @@ const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
 let passed = 0;
 let failed = 0;
 
+// A step that runs longer than this is killed and counted as failed: a test runner that hangs
+// after its tests (one sat spinning with no child process left) must not hold CI for its 90
+// minutes. The longest step, the Node tests on the checked build, takes about 6 minutes.
+const STEP_TIMEOUT_MS = 30 * 60 * 1000;
+
 function step(name, args, parse, env = process.env) {
   console.log(`\n== ${name}`);
-  const r = spawnSync(node, args, { encoding: "utf8", maxBuffer: 1 << 28, env });
+  const r = spawnSync(node, args, { encoding: "utf8", maxBuffer: 1 << 28, env, timeout: STEP_TIMEOUT_MS, killSignal: "SIGKILL" });
   const out = strip((r.stdout || "") + (r.stderr || ""));
   process.stdout.write(out);
+  if (r.error) {
+    console.log(`${name}: ${r.error.code === "ETIMEDOUT" ? `killed after ${STEP_TIMEOUT_MS / 60000} minutes` : r.error.message}`);
+    failed += 1;
+    return;
+  }
   const counts = parse(out);
   if (!counts) {
     console.log(`${name}: no test summary found (exit ${r.status})`);
