@@ -11,7 +11,7 @@ import {
   FLAG_SLABS, FLAG_RT_SLOTS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
   classSize, slabClass, slabLive, slabFree, slabFresh, slabNext, slabPrev, slabSlots, slabFirst,
   slabBits, slotNext, slotIndexOf, getTail, slabLogOf, slabLog, slabSlotSize, classAt, CLASS_STEPS,
-  stepTop, SLAB_TOP_LOG, SLAB_MAX,
+  stepTop, SLAB_TOP_LOG, SLAB_MAX, FLAG_RUNS, RUN_SLOTS, RUN_MIN_LOG, getRunCount, getRunStart, getRunEnd,
 } from "./layout";
 import { validateConfig, leafOrder, freeBytes } from "./heap";
 import { firstSlot, slabBytesOf } from "./slab";
@@ -234,6 +234,38 @@ export function check(root: usize): u32 {
     if ((a & (s - 1)) || metaEnd - a < s || placement(root, a, a + s) != 1) return fail(root, CheckFailure.METADATA);
     if (testBit(getFreeBase(root), a >> minLog)) return fail(root, CheckFailure.METADATA);
     a += s;
+  }
+
+  // Runs (heap.ts, "Runs"): each at least two allocated leaves of 64 KiB and up, side by side,
+  // in the heap, no slab and no part of the metadata run, no two runs overlapping; unused
+  // entries are zero. Without runs the table may not exist (a pool's detached heap ends
+  // before it): the count must be zero.
+  let runs = getRunCount(root);
+  let table = (getFlags(root) & FLAG_RUNS) != 0;
+  if (runs > (table ? RUN_SLOTS : 0)) return fail(root, CheckFailure.RUNS);
+  for (let i: u32 = 0; table && i < RUN_SLOTS; ++i) {
+    let a = getRunStart(root, i);
+    let e = getRunEnd(root, i);
+    if (i >= runs) {
+      if (a | e) return fail(root, CheckFailure.RUNS);
+      continue;
+    }
+    if (a >= e || placement(root, a, e) != 1 || a < metaEnd && meta < e) return fail(root, CheckFailure.RUNS);
+    for (let j: u32 = 0; j < i; ++j) {
+      if (a < getRunEnd(root, j) && getRunStart(root, j) < e) return fail(root, CheckFailure.RUNS);
+    }
+    let blocks: u32 = 0;
+    let q = a;
+    while (q < e) {
+      let j = leafOrder(root, q);
+      let s = sizeOf(j, minLog);
+      if ((q & (s - 1)) || minLog + j < RUN_MIN_LOG || e - q < s) return fail(root, CheckFailure.RUNS);
+      if (testBit(getFreeBase(root), q >> minLog)) return fail(root, CheckFailure.RUNS);
+      if (slabs && testBit(getSlabBase(root), q >> SLAB_LOG)) return fail(root, CheckFailure.RUNS);
+      ++blocks;
+      q += s;
+    }
+    if (blocks < 2) return fail(root, CheckFailure.RUNS);
   }
 
   // Slabs: a slab bit only on a slab; every class's list holds exactly its slabs with a free

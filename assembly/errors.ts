@@ -94,6 +94,9 @@ export enum CheckFailure {
   /** A slab (size classes): its header, slot bitmap or free slots disagree, a slab bit marks
    *  no slab, or a class's list of slabs with a free slot is wrong. */
   SLABS = 13,
+  /** A run (heap.ts, "Runs"): not made of adjacent allocated blocks of 64 KiB and up, outside
+   *  the heap, or overlapping another. */
+  RUNS = 14,
 }
 
 /** Error codes of BuddyPool (pool.ts), named after the Rust crate buddy_pool's BuddyErrorType

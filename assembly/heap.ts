@@ -51,7 +51,7 @@ import {
   SLAB_MAX, SLAB_CLASSES, classOf, classSize, getSlabBase, setSlabBase, getSlabHead, getSlack,
   slabClass, slabLive, ST_SLACK, getDirty, setDirty, FLAG_RT_SLOTS, DEBUG, sizeOf, buddyOf,
   slabLogOf, SLAB_HEAP_LOG, grownEntry, setGrown, RT_HEADER, RT_SLOT_HEADER, setRtUsable, slabLog,
-  slabSlotSize,
+  slabSlotSize, FLAG_RUNS, RUN_SLOTS, RUN_MIN_LOG, getRunCount, setRunCount, getRunStart, getRunEnd, setRun,
 } from "./layout";
 import { makeSlab, takeSlot, slotIndex, slotOf, freeSlot, slabAt, isSlab, emptySlab, initClasses } from "./slab";
 
@@ -430,11 +430,272 @@ export function allocAligned(root: usize, size: usize, align: usize): usize {
   let k = orderOf(size, minLog);
   let from = k;
   if (align > sizeOf(k, minLog)) from = orderOf(align, minLog);
-  let p = takeBlock(root, k, from, true);
+  // A run is aligned to 64 KiB (its first block's size) and no more.
+  let p = from == k ? takeLarge(root, size, k, minLog, align <= (<usize>1 << RUN_MIN_LOG) ? RUNS_ANY : 0) : takeBlock(root, k, from, true);
   if (!p) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
-  setUsed(root, getUsed(root) + sizeOf(k, minLog));
+  setUsed(root, getUsed(root) + extentOf(root, p, k, minLog));
   bumpCounter(root, Counter.ALLOCS);
   return p;
+}
+
+// ── Runs ─────────────────────────────────────────────────────────────────────────────────────
+//
+// A large request whose size is not a power of two, and that no free block holds even after
+// merging, takes a run before the heap grows for a block (or fails): free blocks of 64 KiB and
+// up, side by side, that together hold it. A buddy heap with 768 KiB free as blocks of 256 and
+// 512 KiB side by side has no block for 700 KiB, since a block must be aligned to its size;
+// TLSF takes the stretch. And when the heap must grow, a run grows memory under the free
+// blocks at its top by what the request needs (growForRun), where a block needs an aligned
+// place, often a whole new block's worth of memory: in the powerlaw workload (seed 3) memory
+// went from 2 to 3 MiB for a 645 KiB request with 1.16 MiB free. A run at the top of memory
+// grows in place by growing memory (growRun), as TLSF's last block does.
+// The run's blocks stay ordinary allocated leaves of the tree, as the metadata run's do; the
+// run table in the control block (at most RUN_SLOTS live runs) ties them into one allocation,
+// so free(start) frees them all, a pointer to any later block of the run is an interior
+// pointer, and usableSize is the run's length, never more than the block it stands for (so
+// that a sized free with the size asked for matches it). Only a block of 64 KiB or more can be
+// in a run, so every free, lookup and realloc of a smaller block never reads the table. A run
+// is aligned to its first block, 64 KiB at least: a power of two (whose block is aligned to
+// it) and a request aligned to more than 64 KiB never take one.
+
+/** The blocks of a run found among free blocks (takeRun) are at most this many orders below
+ *  the request's: few blocks per run, and a bounded search. */
+// @ts-ignore: decorator
+@inline const RUN_ORDERS: u32 = 4;
+
+/** Whether a block of order k (bytes 2^(minLog + k)) can belong to a run of this heap that
+ *  exists now: only then do free and lookup read the run table. */
+// @ts-ignore: decorator
+@inline function mayBeRun(root: usize, k: u32, minLog: u32): bool {
+  return minLog + k >= RUN_MIN_LOG && getRunCount(root) != 0;
+}
+
+/** The run whose blocks hold p, or -1. */
+function runAt(root: usize, p: usize): i32 {
+  let n = getRunCount(root);
+  for (let i: u32 = 0; i < n; ++i) {
+    if (p >= getRunStart(root, i) && p < getRunEnd(root, i)) return <i32>i;
+  }
+  return -1;
+}
+
+/** Bytes of the allocation at p, an allocated leaf of order k that starts it: the run's length
+ *  if p starts a run, else the block's size. */
+function extentOf(root: usize, p: usize, k: u32, minLog: u32): usize {
+  if (mayBeRun(root, k, minLog)) {
+    let r = runAt(root, p);
+    if (r >= 0) return getRunEnd(root, r) - p;
+  }
+  return sizeOf(k, minLog);
+}
+
+/** A block of order k for `size` bytes (k its order, no larger alignment), or else, when size
+ *  is not a power of two (whose block must be aligned to it), a run (see "Runs") of the kinds
+ *  `runs` allows, before the heap grows for a block; 0 when there is none even after growing. */
+function takeLarge(root: usize, size: usize, k: u32, minLog: u32, runs: u32): usize {
+  if (runs && minLog + k > RUN_MIN_LOG && (size & (size - 1)) && (getFlags(root) & FLAG_RUNS)) {
+    let p = takeBlock(root, k, k, false); // merges deferred blocks before it gives up
+    if (!p) p = takeRun(root, size, k, minLog);
+    if (!p && (runs & RUNS_GROWN)) p = growForRun(root, size, k, minLog);
+    if (p) return p;
+    // What takeBlock(.., true) would do from here, without merging a second time.
+    return grow(root, k) ? takeBlock(root, k, k, false) : 0;
+  }
+  return takeBlock(root, k, k, true);
+}
+
+/** takeLarge's choice of runs: from free blocks only (takeRun), or by growing memory as well
+ *  (growForRun). A realloc that moves takes the first kind only: the trace workload's growing
+ *  buffers, moved into runs grown at the top of memory, took the top from the buffers that
+ *  grow there in place (twice the bytes copied, 1.2x the time, for +2 points of efficiency). */
+// @ts-ignore: decorator
+@inline const RUNS_FREE: u32 = 1;
+// @ts-ignore: decorator
+@inline const RUNS_ANY: u32 = 3;
+// @ts-ignore: decorator
+@inline const RUNS_GROWN: u32 = 2;
+
+/** Takes the shortest run that holds `size` bytes (order k) and has no block of order k or
+ *  more in it (the caller found none free), starting at one of the first LOW_SPLIT_TRIES free
+ *  blocks of each order from k - 1 down to the smallest a run takes, and extending upwards
+ *  block by block: the lowest of the shortest. 0 if none, or if the run table is full. Bounded:
+ *  at most RUN_ORDERS * LOW_SPLIT_TRIES starts and, for each, as many blocks as a free stretch
+ *  decomposes into within 2^k bytes (two per order once merged). */
+function takeRun(root: usize, size: usize, k: u32, minLog: u32): usize {
+  let n = getRunCount(root);
+  if (n >= RUN_SLOTS) return 0;
+  let least = RUN_MIN_LOG - minLog;               // the smallest order a run takes
+  if (k > RUN_ORDERS && k - RUN_ORDERS > least) least = k - RUN_ORDERS;
+  let free: usize = 0; // no run without that many bytes free in blocks it can take
+  for (let j = least; j < k; ++j) free += <usize>getCount(root, j) << (minLog + j);
+  if (free < size) return 0;
+  let best: usize = 0;
+  let bestBytes = sizeOf(k, minLog) + 1;          // a run is never longer than the block it stands for
+  for (let j = <i32>k - 1; j >= <i32>least; --j) { // signed: least is 0 with 64 KiB minimum blocks
+    let x = getHead(root, <u32>j);
+    for (let t: u32 = 0; x && t < LOW_SPLIT_TRIES; ++t) {
+      let bytes = freeStretch(root, x, size, least, minLog);
+      if (bytes >= size && (bytes < bestBytes || bytes == bestBytes && x < best)) { best = x; bestBytes = bytes; }
+      x = getNext(x);
+    }
+  }
+  if (!best) return 0;
+  makeRun(root, best, bestBytes, minLog);
+  return best;
+}
+
+/** Bytes of the free blocks of order `least` and up that lie side by side from x (a free
+ *  block's start) upwards, counted until they hold `size`. */
+function freeStretch(root: usize, x: usize, size: usize, least: u32, minLog: u32): usize {
+  let hi = getSpanHi(root);
+  let end = x;
+  // The next block up starts at `end` (blocks tile the heap).
+  while (end - x < size && end < hi && isFreeHead(root, end, minLog)) {
+    let o = leafOrder(root, end);
+    if (o < least) break;
+    end += sizeOf(o, minLog);
+  }
+  return end - x;
+}
+
+/** Allocates the free blocks of [x, x + bytes) as one run (freeStretch found them). */
+function makeRun(root: usize, x: usize, bytes: usize, minLog: u32): void {
+  let end = x + bytes;
+  for (let q = x; q < end;) {
+    let o = leafOrder(root, q);
+    removeFree(root, q, o, minLog);
+    q += sizeOf(o, minLog);
+  }
+  let n = getRunCount(root);
+  setRun(root, n, x, end);
+  setRunCount(root, n + 1);
+}
+
+/** A run made by growing memory, from the free blocks at the top of the heap if any (pages
+ *  are 64 KiB, so every block the new memory is cut into can be in a run): when `size` bytes
+ *  (order k) need fewer new pages that way than a free block of order k does, which must be
+ *  aligned to its size (at 1.5 MiB of memory with 384 KiB free at the top, a 645 KiB request
+ *  grows memory to 3 MiB for a block, to 2 MiB for a run; TLSF grows by what it needs, as the
+ *  run does). Or, when the free blocks at the top hold `size` already, the run without
+ *  growing (takeRun starts from the first blocks of each list only). 0 if the heap cannot
+ *  grow or a block costs no more. */
+function growForRun(root: usize, size: usize, k: u32, minLog: u32): usize {
+  if (getRunCount(root) >= RUN_SLOTS) return 0;
+  let a = topStretch(root, minLog);
+  if (!a) return 0;
+  if (memoryTop() - a < size) {
+    if (!growUnder(root, a, size, sizeOf(k, minLog), minLog)) return 0;
+    // The new memory may have merged into a block of order k. (Not takeBlock when there is
+    // none: its coalesce() would move the metadata down, maybe into the stretch.)
+    if (getNonEmpty(root) & (<u32>-1 << k)) return takeBlock(root, k, k, false);
+  }
+  let bytes = freeStretch(root, a, size, RUN_MIN_LOG - minLog, minLog);
+  if (bytes < size || bytes > sizeOf(k, minLog)) return 0; // a new metadata run took the place
+  makeRun(root, a, bytes, minLog);
+  return a;
+}
+
+/** Where the free blocks of 64 KiB and up that reach the top of a growable heap ending at the
+ *  top of memory begin (the top itself if there are none), or 0 if the heap cannot grow. */
+function topStretch(root: usize, minLog: u32): usize {
+  if (!(getFlags(root) & FLAG_GROWABLE)) return 0;
+  let top = memoryTop();
+  if (getSpanHi(root) != top) return 0;
+  let floor = getRegionStart(root, getRegionCount(root) - 1);
+  let unit = sizeOf(0, minLog);
+  let a = top;
+  for (let i = 0; i < 64 && a > floor; ++i) { // down from the top, block by block
+    let o = leafOrder(root, a - unit);
+    let s = (a - unit) & ~(sizeOf(o, minLog) - 1);
+    if (minLog + o < RUN_MIN_LOG || !isFreeHead(root, s, minLog)) break;
+    a = s;
+  }
+  return a;
+}
+
+/** Grows memory so that [a, new top) holds `size` bytes, where [a, top) are free blocks (or a
+ *  run with free blocks above it) that the new memory extends: by the pages that takes, but at
+ *  least 1/GROW_STEP of memory. A metadata move goes to a free block below a, or else to new
+ *  pages past those (at the new memory's start it would cut the stretch in two). When `block`
+ *  is not 0, only if that takes fewer pages than a growth for a free block of `block` bytes
+ *  (grow). false if memory did not grow. */
+function growUnder(root: usize, a: usize, size: usize, block: usize, minLog: u32): bool {
+  let top = memoryTop();
+  let need = <u32>((size - (top - a) + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
+  if (block) {
+    let least = blockGrowth(root, top, block);
+    if (least && need >= least) return false;
+  }
+  // growTo adds at least 1/GROW_STEP of memory: the metadata is sized for what it adds.
+  let step = <u32>memory.size() / GROW_STEP;
+  let pages = need < step && step <= getGrowPages(root) - <u32>memory.size() ? step : need;
+  let end = top + (<usize>pages << PAGE_LOG);
+  let metaAt = top + (<usize>need << PAGE_LOG);
+  if (end > getCapHi(root)) {
+    let lo = getSpanLo(root);
+    let bytes = runBytes(root, lo, capacityFor(root, lo, end + (<usize>1 << PAGE_LOG)));
+    if (largestBelow(root, a) < <i32>orderOf(bytes, minLog)) {
+      let metaPages = <u32>((bytes + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
+      while (runBytes(root, lo, capacityFor(root, lo, end + (<usize>metaPages << PAGE_LOG))) > (<usize>metaPages << PAGE_LOG)) ++metaPages;
+      if (pages - need < metaPages) end = metaAt + (<usize>metaPages << PAGE_LOG);
+    }
+  }
+  return growTo(root, end, a, metaAt);
+}
+
+/** Grows run r in place to hold `size` bytes (more than it has): with the free blocks of
+ *  64 KiB and up just above it, and past the top of a growable heap by growing memory (as
+ *  TLSF's last block grows). false, the run unchanged, if that cannot make it, or would make
+ *  it longer than a block of size's order (a run is never longer than the block it stands
+ *  for). Memory may have grown even so, when a metadata move took the new pages' start. */
+function growRun(root: usize, r: u32, size: usize, minLog: u32): bool {
+  let a = getRunStart(root, r);
+  let e = getRunEnd(root, r);
+  let limit = sizeOf(orderOf(size, minLog), minLog);
+  let least = RUN_MIN_LOG - minLog;
+  let more = freeStretch(root, e, size - (e - a), least, minLog);
+  if (e - a + more < size) {
+    if (e + more != topStretchEnd(root) || !growUnder(root, a, size, 0, minLog)) return false;
+    more = freeStretch(root, e, size - (e - a), least, minLog);
+    if (e - a + more < size) return false;
+  }
+  if (e - a + more > limit) return false;
+  for (let q = e; q < e + more;) {
+    let o = leafOrder(root, q);
+    removeFree(root, q, o, minLog);
+    q += sizeOf(o, minLog);
+  }
+  setRun(root, r, a, e + more);
+  setUsed(root, getUsed(root) + more);
+  return true;
+}
+
+/** The top of a growable heap that ends at the top of memory, or 0 (growRun: a run whose
+ *  free blocks above reach it can grow memory). */
+// @ts-ignore: decorator
+@inline function topStretchEnd(root: usize): usize {
+  let top = memoryTop();
+  return (getFlags(root) & FLAG_GROWABLE) && getSpanHi(root) == top ? top : 0;
+}
+
+/** Frees run r: its entry, its bytes in use, and each of its blocks (which merge as any freed
+ *  block does). A block merging with a free buddy below it never reaches the next block of
+ *  the run, which is still allocated, so the order of each is found as the walk gets there. */
+function freeRun(root: usize, r: u32, minLog: u32): void {
+  let a = getRunStart(root, r);
+  let e = getRunEnd(root, r);
+  let n = getRunCount(root) - 1;
+  setRun(root, r, getRunStart(root, n), getRunEnd(root, n));
+  setRun(root, n, 0, 0);
+  setRunCount(root, n);
+  setUsed(root, getUsed(root) - (e - a));
+  bumpCounter(root, Counter.FREES);
+  for (let q = a; q < e;) {
+    let o = leafOrder(root, q);
+    let next = q + sizeOf(o, minLog);
+    release(root, q, o, minLog);
+    q = next;
+  }
 }
 
 /** alloc, then zero the bytes asked for. */
@@ -542,6 +803,10 @@ function lookupBlock(root: usize, p: usize): i32 {
   if (isFreeHead(root, start, minLog)) return -ErrorCode.DOUBLE_FREE; // freed, maybe merged since
   if (start != p) return -ErrorCode.NOT_BLOCK_START;                   // interior pointer
   if (p - getMetaPtr(root) < getMetaSize(root)) return -ErrorCode.NOT_BLOCK_START; // metadata run
+  if (mayBeRun(root, k, minLog)) {                                      // a run's later block
+    let r = runAt(root, p);
+    if (r >= 0 && getRunStart(root, r) != p) return -ErrorCode.NOT_BLOCK_START;
+  }
   return <i32>k;
 }
 
@@ -569,6 +834,10 @@ export function free(root: usize, p: usize): u32 {
 // @ts-ignore: decorator
 @inline function freeFound(root: usize, p: usize, k: u32): void {
   let minLog = getMinLog(root);
+  if (mayBeRun(root, k, minLog)) {
+    let r = runAt(root, p);
+    if (r >= 0) { freeRun(root, <u32>r, minLog); return; }
+  }
   if (DEBUG) assert(getUsed(root) >= sizeOf(k, minLog)); // the block was counted in use
   setUsed(root, getUsed(root) - sizeOf(k, minLog));
   bumpCounter(root, Counter.FREES);
@@ -584,13 +853,21 @@ export function dealloc(root: usize, p: usize, size: usize, align: usize): u32 {
   let maxLog = minLog + getMaxOrder(root);
   if (
     size == 0 || size > (<usize>1 << maxLog) || (align & (align - 1)) || (p & (align - 1)) && align != 0 ||
-    (k == SLOT ? slotClass(root, size) != slabClass(slabOf(root, p)) : orderOf(size, minLog) != <u32>k)
+    (k == SLOT ? slotClass(root, size) != slabClass(slabOf(root, p)) : !extentHolds(root, p, <u32>k, size, minLog))
   ) return reject(root, ErrorCode.SIZE_MISMATCH, Counter.REJECTED_FREES);
   if (k == SLOT) {
     let s = slabOf(root, p);
     freeSlotAt(root, s, p, slotOf(s, p));
   } else freeFound(root, p, <u32>k);
   return ErrorCode.OK;
+}
+
+/** Whether `size` is a size the block allocation (p, k) could have been made for: its block's
+ *  order, or for a run, a size of the run's order that it holds (a run stands for a block of
+ *  that order, and is never longer). */
+function extentHolds(root: usize, p: usize, k: u32, size: usize, minLog: u32): bool {
+  let extent = extentOf(root, p, k, minLog);
+  return size <= extent && orderOf(size, minLog) == orderOf(extent, minLog);
 }
 
 /** The fast free without checks: p must be a live block from this heap. */
@@ -606,7 +883,7 @@ export function usableSize(root: usize, p: usize): usize {
   let k = lookup(root, p);
   if (k < 0) { setLastError(root, <u32>-k); return 0; }
   if (k == SLOT) return slabSlotSize(slabOf(root, p));
-  return sizeOf(<u32>k, getMinLog(root));
+  return extentOf(root, p, <u32>k, getMinLog(root));
 }
 
 // ── Realloc ──────────────────────────────────────────────────────────────────────────────────
@@ -663,22 +940,50 @@ export function realloc(root: usize, p: usize, size: usize): usize {
     let s = slabOf(root, p);
     let cur = slabSlotSize(s);
     if (to == slabClass(s)) return p;
-    if (to == NO_SLOT && size > cur) return slotToBlock(root, s, p, cur, orderOf(size, minLog), minLog);
+    if (to == NO_SLOT && size > cur) return slotToBlock(root, s, p, cur, size, minLog);
     return moveAny(root, p, cur, size, true);
   }
   let k = <u32>found;
+  if (mayBeRun(root, k, minLog) && runAt(root, p) >= 0) {
+    // A run is aligned to 64 KiB only: a power of two gets its aligned block (moveAny).
+    let extent = extentOf(root, p, k, minLog);
+    if (to == NO_SLOT && (size & (size - 1))) {
+      if (extentHolds(root, p, k, size, minLog)) return p;
+      if (size > extent) return growRunOrMove(root, p, k, extent, size, minLog);
+    }
+    return moveAny(root, p, extent, size, false);
+  }
   if (to != NO_SLOT) return moveAny(root, p, sizeOf(k, minLog), size, false);
   let k2 = orderOf(size, minLog);
   if (k2 == k) return p;
   if (k2 < k) {
-    if (shrinkMoves(root, k, k2, minLog)) return moveBlock(root, p, k, k2, minLog);
+    if (shrinkMoves(root, k, k2, minLog)) return moveBlock(root, p, k, k2, size, minLog);
     trimBlock(root, p, k, sizeOf(k2, minLog), minLog);
   } else if (!growInPlace(root, p, k, k2, minLog)) {
-    return moveBlock(root, p, k, k2, minLog);
+    return moveBlock(root, p, k, k2, size, minLog);
   }
   setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
   bumpCounter(root, Counter.IN_PLACE_REALLOCS);
   return p;
+}
+
+/** realloc of the run at p (extent bytes, its first block of order k) to `size` bytes, more
+ *  than it has: in place if growRun can, else it moves as a growing block does (takeRoomy: a
+ *  run that grows is most likely a vector, which had no block to move to when it became a
+ *  run), the contents copied and the run freed. */
+function growRunOrMove(root: usize, p: usize, k: u32, extent: usize, size: usize, minLog: u32): usize {
+  if (growRun(root, <u32>runAt(root, p), size, minLog)) {
+    bumpCounter(root, Counter.IN_PLACE_REALLOCS);
+    return p;
+  }
+  let k2 = orderOf(size, minLog);
+  let q = takeRoomy(root, p, k2, size, minLog);
+  if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
+  memory.copy(q, p, extent);
+  setUsed(root, getUsed(root) + extentOf(root, q, k2, minLog));
+  bumpCounter(root, Counter.ALLOCS);
+  freeFound(root, p, k);
+  return q;
 }
 
 /** realloc between a slot and anything else: allocates anew (counted, or the error recorded),
@@ -706,7 +1011,7 @@ function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool)
  *  heap's 90 1 MiB regions held nothing but one such block, 49 of them at the region's start,
  *  and every 1 MiB request grew memory (33% efficiency over seeds 1 to 3; 68% with the
  *  table). 0 if there is no block free even after growing. */
-function takeRoomy(root: usize, p: usize, k2: u32, minLog: u32): usize {
+function takeRoomy(root: usize, p: usize, k2: u32, size: usize, minLog: u32): usize {
   let q: usize = 0;
   let nonEmpty = getNonEmpty(root);
   let largest: u32 = nonEmpty ? 31 - <u32>clz<u32>(nonEmpty) : 0;
@@ -714,7 +1019,7 @@ function takeRoomy(root: usize, p: usize, k2: u32, minLog: u32): usize {
     let vector = minLog + k2 >= REALLOC_ROOM_LOG && grownEntry(root, p) != 0;
     q = takeBlock(root, k2, vector ? largest : k2 + 1, false);
   }
-  if (!q) q = takeBlock(root, k2, k2, true);
+  if (!q) q = takeLarge(root, size, k2, minLog, RUNS_FREE);
   if (q) setGrown(root, p, q);
   return q;
 }
@@ -722,11 +1027,12 @@ function takeRoomy(root: usize, p: usize, k2: u32, minLog: u32): usize {
 /** realloc from the live slot p of slab s (cur bytes) to a block of order k2 that is larger:
  *  the slot's contents copied, the slot freed. The block gets room to grow (takeRoomy): a
  *  vector leaving the largest slot class keeps growing, as the trace workload's buffers do. */
-function slotToBlock(root: usize, s: usize, p: usize, cur: usize, k2: u32, minLog: u32): usize {
-  let q = takeRoomy(root, p, k2, minLog);
+function slotToBlock(root: usize, s: usize, p: usize, cur: usize, size: usize, minLog: u32): usize {
+  let k2 = orderOf(size, minLog);
+  let q = takeRoomy(root, p, k2, size, minLog);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
   memory.copy(q, p, cur);
-  setUsed(root, getUsed(root) + sizeOf(k2, minLog));
+  setUsed(root, getUsed(root) + extentOf(root, q, k2, minLog));
   bumpCounter(root, Counter.ALLOCS);
   freeSlotAt(root, s, p, slotOf(s, p));
   return q;
@@ -747,16 +1053,16 @@ function slotToBlock(root: usize, s: usize, p: usize, cur: usize, k2: u32, minLo
 
 /** realloc's moving case between blocks: a block of order k2 > k, or k2 < k when shrinkMoves
  *  said so, the contents that fit copied, the old block freed. */
-function moveBlock(root: usize, p: usize, k: u32, k2: u32, minLog: u32): usize {
+function moveBlock(root: usize, p: usize, k: u32, k2: u32, size: usize, minLog: u32): usize {
   // A block that doubles gets room to double again (takeRoomy). A block that jumps by more
   // than a doubling is placed like a new one: random reallocs that took room split every large
   // block (the reallocmix workload ran away to 500 MiB of memory for 34 MiB live that way). A
   // shrinking one takes the free block shrinkMoves saw, without growing.
-  let q = k2 < k ? takeBlock(root, k2, k2, false) : k2 == k + 1 ? takeRoomy(root, p, k2, minLog) : takeBlock(root, k2, k2, true);
+  let q = k2 < k ? takeBlock(root, k2, k2, false) : k2 == k + 1 ? takeRoomy(root, p, k2, size, minLog) : takeLarge(root, size, k2, minLog, RUNS_FREE);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
   memory.copy(q, p, sizeOf(k2 < k ? k2 : k, minLog));
   release(root, p, k, minLog);
-  setUsed(root, getUsed(root) - sizeOf(k, minLog) + sizeOf(k2, minLog));
+  setUsed(root, getUsed(root) - sizeOf(k, minLog) + extentOf(root, q, k2, minLog));
   bumpCounter(root, Counter.ALLOCS);
   bumpCounter(root, Counter.FREES);
   return q;
@@ -920,6 +1226,10 @@ function allocRun(root: usize, bytes: usize, below: usize): usize {
 /** allocRun's `below` when any free block will do. */
 // @ts-ignore: decorator
 @inline const NO_LIMIT: usize = <usize>-1;
+/** allocRun's `below` for any free block, found by walking the lists (runBlock) rather than by
+ *  takeBlock, which may merge and move the metadata: for addRange, in the middle of a change. */
+// @ts-ignore: decorator
+@inline const ANY_BLOCK: usize = <usize>-2;
 
 /** The free block a metadata run of order k goes to, as its address | its order << 32, or 0
  *  if there is none: of the smallest order from k up that has a block below `below`, the
@@ -994,23 +1304,28 @@ function insertRegion(root: usize, a: usize, b: usize): void {
  *  one (allocRun), else from the new region's start; the old run is freed after the switch.
  *  Returns OK, TOO_MANY_REGIONS or
  *  OUT_OF_MEMORY, in which case nothing changed. */
-function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMIT): u32 {
+function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMIT, metaAt: usize = 0): u32 {
   if (!regionFits(root, a, b)) return ErrorCode.TOO_MANY_REGIONS;
   let lo = getSpanLo(root);
   let hi = getSpanHi(root);
   let newLo = a < lo ? a : lo;
   let newHi = b > hi ? b : hi;
-  let freeFrom = a;
+  let metaStart = a; // a new metadata run in the new range: [metaStart, metaEnd)
+  let metaEnd = a;
   if (a < lo || b > getCapHi(root)) {
     let cap = capacityFor(root, newLo, newHi);
     let bytes = runBytes(root, newLo, cap);
     // From the heap first, so that the new region is carved whole (and coalesces across its
     // seams as it would without metadata); from the new region's start if the heap is full.
     let at = allocRun(root, bytes, below);
+    // Below `below` is where a growth wants it (growthStart, growUnder); anywhere in the heap
+    // is better than failing after memory.grow, which would leave the new memory unused for good.
+    if (!at && below != NO_LIMIT && bytes > b - a) at = allocRun(root, bytes, ANY_BLOCK);
     if (!at) {
       if (bytes > b - a) return ErrorCode.OUT_OF_MEMORY;
-      at = a;
-      freeFrom = a + bytes;
+      at = metaAt >= a && metaAt + bytes <= b ? metaAt : a; // metaAt: growForRun's place for it
+      metaStart = at;
+      metaEnd = at + bytes;
     }
     let oldMeta = getMetaPtr(root);
     let oldBytes = getMetaSize(root);
@@ -1019,7 +1334,7 @@ function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMIT): u32
     setSpanHi(root, newHi);
     setMetaPtr(root, at);
     setMetaSize(root, bytes);
-    if (at == a) carveAllocated(root, a, freeFrom);
+    if (metaEnd > metaStart) carveAllocated(root, metaStart, metaEnd);
     releaseMeta(root, oldMeta, oldMeta + oldBytes);
   } else {
     setSpanLo(root, newLo);
@@ -1027,7 +1342,8 @@ function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMIT): u32
   }
   insertRegion(root, a, b);
   setTotal(root, getTotal(root) + (b - a));
-  carveFree(root, freeFrom, b);
+  if (metaStart > a) carveFree(root, a, metaStart);
+  if (metaEnd < b) carveFree(root, metaEnd, b);
   return ErrorCode.OK;
 }
 
@@ -1139,15 +1455,22 @@ function grow(root: usize, k: u32): bool {
   return addPages(root, top, least, pages, low < top ? low : NO_LIMIT);
 }
 
+/** The fewest pages that grow() would add from `top` for a free block of `size` bytes, or 0
+ *  if none would do. */
+function blockGrowth(root: usize, top: usize, size: usize): u32 {
+  let low = growthStart(root, top, size);
+  return pagesToFit(root, top, 1, size, low, low < top ? largestBelow(root, low) : -1);
+}
+
 /** memory.grow by `pages` (by `least` if that fails) and the new range added to the heap, a
  *  new metadata run below `below` if a free block there holds it: grow's and growTo's end.
  *  false if memory could not grow or the range not be added (memory then grew regardless). */
-function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize): bool {
+function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize, metaAt: usize = 0): bool {
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;
     pages = least;
   }
-  if (addRange(root, top, top + (<usize>pages << PAGE_LOG), below) != ErrorCode.OK) return false;
+  if (addRange(root, top, top + (<usize>pages << PAGE_LOG), below, metaAt) != ErrorCode.OK) return false;
   bumpCounter(root, Counter.GROWS);
   return true;
 }
@@ -1157,7 +1480,7 @@ function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize)
  *  block there holds it (else at the new range's start, and the block there is not free).
  *  false if the heap cannot grow that far: the heap is unchanged (memory too, unless adding
  *  the range failed after memory.grow, as in grow). */
-function growTo(root: usize, end: usize, below: usize): bool {
+function growTo(root: usize, end: usize, below: usize, metaAt: usize = 0): bool {
   if (!(getFlags(root) & FLAG_GROWABLE)) return false;
   let top = memoryTop();
   if (getSpanHi(root) != top || end <= top) return false;
@@ -1166,7 +1489,19 @@ function growTo(root: usize, end: usize, below: usize): bool {
   let least = <u32>((end - top + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
   if (before >= limit || least > limit - before) return false;
   let step = before / GROW_STEP;
-  return addPages(root, top, least, least > step || step > limit - before ? least : step, below);
+  let pages = least > step || step > limit - before ? least : step;
+  // A metadata move that no free block can take goes into the new range: it must hold it
+  // (else addRange fails after memory.grow, and the heap could never grow again).
+  let lo = getSpanLo(root);
+  for (let newTop = top + (<usize>pages << PAGE_LOG); newTop > getCapHi(root); newTop += <usize>1 << PAGE_LOG) {
+    let bytes = runBytes(root, lo, capacityFor(root, lo, newTop));
+    let nonEmpty = getNonEmpty(root);
+    if (nonEmpty && 31 - <u32>clz<u32>(nonEmpty) >= orderOf(bytes, getMinLog(root))) break;
+    if (bytes <= newTop - top) break;
+    if (pages >= limit - before) return false;
+    least = ++pages;
+  }
+  return addPages(root, top, least, pages, below, metaAt);
 }
 
 /** Growth adds at least memory / GROW_STEP (grow). */
@@ -1209,7 +1544,7 @@ export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growP
   // Check that the first metadata run fits before writing anything.
   // Slabs need a slab to be a block of the heap and to hold a few units.
   if (minLog + maxOrder < SLAB_LOG || minLog + 4 > SLAB_LOG) features &= ~FLAG_SLABS;
-  let flags = (growPages ? FLAG_GROWABLE : 0) | (features & (FLAG_LOW_FIRST | FLAG_SLABS | FLAG_RT_SLOTS));
+  let flags = (growPages ? FLAG_GROWABLE : 0) | (features & (FLAG_LOW_FIRST | FLAG_SLABS | FLAG_RT_SLOTS | FLAG_RUNS));
   let cap = b;
   if (flags) {
     cap = b + ((b - a) >> 2);

@@ -68,7 +68,7 @@ import { ErrorCode } from "./errors";
 //  16 nonEmpty    20 lastError   24 deferLimit  28 regionCount
 //  32 spanLo      36 spanHi      40 capHi       44 metaPtr
 //  48 metaSize    52 growPages   56 usedBytes   60 totalBytes
-//  64 freeBase    68 checkDetail 72 (reserved)  76 (reserved)
+//  64 freeBase    68 checkDetail 72 runCount    76 (reserved)
 //  80 u64 counters: allocs, frees, splits, merges, failedAllocs, rejectedFrees, grows,
 //                   inPlaceReallocs                                            (80..143)
 // 144 heads[32]   first free block of each order, 0 when empty                 (144..271)
@@ -89,6 +89,8 @@ import { ErrorCode } from "./errors";
 // 1216 classIndex[209] u8: the class of each step of request sizes (classIndexOf) (1216..1424)
 //                 Written at init (slab.ts, initClasses) by the rule scripts/size-classes.js
 //                 states: the C module has no static data to hold them.
+// 1440 runs[8]    (start, end) of each live run, runCount of them, unordered: an allocation
+//                 made of adjacent blocks (heap.ts, "Runs")                     (1440..1503)
 // ╘═════════════════════════════════════════════════════════════════════════════════════╛
 //   nonEmpty   bit k set iff heads[k] != 0, so the smallest usable order is one ctz away.
 //   span       [spanLo, spanHi) covers every region; the metadata has room up to capHi.
@@ -132,6 +134,8 @@ import { ErrorCode } from "./errors";
 // @ts-ignore: decorator
 @inline const CB_CHECK_DETAIL: usize = 68;
 // @ts-ignore: decorator
+@inline const CB_RUN_COUNT: usize = 72;
+// @ts-ignore: decorator
 @inline const CB_COUNTERS: usize = 80;
 // @ts-ignore: decorator
 @inline const CB_HEADS: usize = 144;
@@ -161,12 +165,21 @@ import { ErrorCode } from "./errors";
 @inline const CB_CLASS_LOGS: usize = 1168;
 // @ts-ignore: decorator
 @inline const CB_CLASS_INDEX: usize = 1216;
+// @ts-ignore: decorator
+@inline const CB_RUNS: usize = 1440;
+/** A run's blocks are of 2^RUN_MIN_LOG bytes and up (so only such a block's free or lookup
+ *  reads the run table), for requests of more than that. */
+// @ts-ignore: decorator
+@inline export const RUN_MIN_LOG: u32 = 16;
+/** Entries of the run table: live runs at most (a large request past them grows memory). */
+// @ts-ignore: decorator
+@inline export const RUN_SLOTS: u32 = 8;
 /** Entries of the grown table (a power of two). */
 // @ts-ignore: decorator
 @inline export const GROWN_SLOTS: u32 = 16;
 /** Size of the control block, a multiple of 16. */
 // @ts-ignore: decorator
-@inline export const CB_SIZE: usize = 1440;
+@inline export const CB_SIZE: usize = 1504;
 /** A detached heap's control block (a pool's): it has no slabs, so it ends where the class
  *  tables would begin, and a pool's metadata block does not carry them. */
 // @ts-ignore: decorator
@@ -207,10 +220,14 @@ export enum Counter {
  *  are aligned to 4 only. */
 // @ts-ignore: decorator
 @inline export const FLAG_RT_SLOTS: u32 = 16;
+/** flags bit: runs (heap.ts, "Runs"): a large request that no free block holds takes adjacent
+ *  free blocks of 64 KiB and up, before the heap grows or fails. */
+// @ts-ignore: decorator
+@inline export const FLAG_RUNS: u32 = 32;
 /** What init gives a heap unless asked for the textbook buddy (power-of-two blocks only, LIFO
  *  lists) or, in the threads build, whose per-instance caches hold whole blocks, no slabs. */
 // @ts-ignore: decorator
-@inline export const DEFAULT_FEATURES: u32 = FLAG_LOW_FIRST | FLAG_SLABS;
+@inline export const DEFAULT_FEATURES: u32 = FLAG_LOW_FIRST | FLAG_SLABS | FLAG_RUNS;
 
 // @ts-ignore: decorator
 @inline export function getMagic(root: usize): u32 { return load<u32>(root, CB_MAGIC); }
@@ -310,6 +327,19 @@ export function setGrown(root: usize, p: usize, q: usize): void {
     at = root + CB_GROWN + (<usize>i << 2);
   }
   store<u32>(at, <u32>q);
+}
+// @ts-ignore: decorator
+@inline export function getRunCount(root: usize): u32 { return load<u32>(root, CB_RUN_COUNT); }
+// @ts-ignore: decorator
+@inline export function setRunCount(root: usize, v: u32): void { store<u32>(root, v, CB_RUN_COUNT); }
+// @ts-ignore: decorator
+@inline export function getRunStart(root: usize, i: u32): usize { return load<u32>(root + (<usize>i << 3), CB_RUNS); }
+// @ts-ignore: decorator
+@inline export function getRunEnd(root: usize, i: u32): usize { return load<u32>(root + (<usize>i << 3), CB_RUNS + 4); }
+// @ts-ignore: decorator
+@inline export function setRun(root: usize, i: u32, start: usize, end: usize): void {
+  store<u32>(root + (<usize>i << 3), <u32>start, CB_RUNS);
+  store<u32>(root + (<usize>i << 3), <u32>end, CB_RUNS + 4);
 }
 // @ts-ignore: decorator
 @inline export function getSlabBase(root: usize): usize { return load<u32>(root, CB_SLAB_BASE); }

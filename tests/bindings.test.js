@@ -232,6 +232,18 @@ describe("methods and errors", async () => {
       (width === 2 ? heap.view(Uint16Array, root + at, 1) : heap.view(Uint8Array, root + at, 1))[0] = was;
       heap.check();
     }
+    // The run table (layout.ts: runCount at 72, runs at 1440): an entry over blocks that are
+    // not a run (one 128 KiB block), then a count with no entry.
+    const big = heap.alloc(128 * 1024);
+    const runs = heap.view(Uint32Array, root + 1440, 2);
+    runs.set([big, big + 128 * 1024]);
+    heap.view(Uint32Array, root + 72, 1)[0] = 1;
+    assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.RUNS, "one block is no run");
+    heap.view(Uint32Array, root + 1440, 2).set([0, 0]);
+    assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.RUNS, "a count without its entry");
+    heap.view(Uint32Array, root + 72, 1)[0] = 0;
+    heap.check();
+    heap.free(big);
   });
 });
 

@@ -200,11 +200,13 @@ test("memory grown by the heap is a region it can use across the old top", () =>
 test("a block no 4 GiB memory can hold fails at once with OUT_OF_MEMORY, nothing changed", () => {
   // A 2 GiB block must start at 2 GiB and so end at 4 GiB, past the last page the heap may use.
   // (This once looped for ever: the page count to grow wrapped around u32 before the limit.)
+  // A power of two, or a request aligned to 2 GiB: a size that is neither could take a run,
+  // which need not be aligned (heap.ts, "Runs").
   const e = load("release");
   const before = state(e);
   const pages = e.memory.buffer.byteLength;
-  for (const size of [2 ** 31 - 16, 2 ** 30 + 1]) {
-    assert.equal(e.buddy_alloc(size, 0), 0);
+  for (const [size, align] of [[2 ** 31, 0], [2 ** 31 - 16, 2 ** 31], [2 ** 30 + 1, 2 ** 31]]) {
+    assert.equal(e.buddy_alloc(size, align), 0);
     assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
   }
   assert.equal(e.memory.buffer.byteLength, pages, "memory did not grow for a request that cannot fit");
@@ -375,6 +377,90 @@ test("a block that ends at the top of memory grows in place by growing memory", 
     assert.equal(e.buddy_check(), ErrorCode.OK);
     e.free(b);
     e.free(a);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+  }
+});
+
+/** A C module whose [1 MiB, 2 MiB) holds a 256 KiB block at 1 MiB and free blocks of 256 and
+ *  512 KiB above it (768 KiB side by side, no free 1 MiB block in the heap): the first MiB is
+ *  filled with 256 KiB blocks (metadata and all), memory ends at `top`. */
+function stretchAt1MiB(build, top) {
+  const e = load(build);
+  stats(e); // its record is allocated at the first call
+  const K = 1024;
+  const a = e.malloc(1 << 20) >>> 0;
+  assert.equal(a, 1 << 20, "the first 1 MiB block is at 1 MiB");
+  if (top > 2 << 20) assert.equal(e.malloc(1 << 20) >>> 0, 2 << 20);
+  e.free(a);
+  const held = [];
+  for (let x = 0; x !== a; ) held.push((x = e.malloc(256 * K) >>> 0)); // the last one is at a
+  assert.equal(e.memory.buffer.byteLength, top);
+  return e;
+}
+
+test("runs: a large request that no free block holds takes adjacent free blocks instead of growing", () => {
+  // heap.ts, "Runs": [1.25 MiB, 2 MiB) is free as 256 + 512 KiB, which no 1 MiB block
+  // (needed for 700 KiB) can use; the run takes them and memory stays 3 MiB.
+  const K = 1024;
+  for (const build of ["release", "debug", "checked"]) {
+    const e = stretchAt1MiB(build, 3 << 20);
+    const before = stats(e);
+    const p = e.malloc(700 * K) >>> 0;
+    assert.equal(p, 1280 * K, `${build}: the run starts at the free 256 KiB block`);
+    assert.equal(e.malloc_usable_size(p) >>> 0, 768 * K, "its usable size is the run's length");
+    assert.equal(e.memory.buffer.byteLength, 3 << 20, "memory did not grow");
+    assert.deepEqual([stats(e).usedBytes - before.usedBytes, stats(e).allocs - before.allocs], [768 * K, 1]);
+    new Uint8Array(e.memory.buffer, p, 768 * K).fill(7); // all of it is the caller's
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+    // Misuse is caught with the heap unchanged: the second block's start is an interior
+    // pointer, a size of another order does not match, nor does one larger than the run.
+    const s = state(e);
+    assert.equal(e.buddy_free(p + 256 * K), ErrorCode.NOT_BLOCK_START);
+    assert.equal(e.malloc_usable_size(p + 256 * K) >>> 0, 0);
+    assert.equal(e.buddy_dealloc(p, 300 * K, 0), ErrorCode.SIZE_MISMATCH);
+    assert.equal(e.buddy_dealloc(p, 769 * K, 0), ErrorCode.SIZE_MISMATCH);
+    assert.equal(e.realloc(p + 256 * K, 800 * K), 0);
+    assert.deepEqual(state(e), s);
+    // A size of the run's order that it holds stays in place.
+    assert.equal(e.realloc(p, 760 * K) >>> 0, p);
+    assert.equal(e.realloc(p, 520 * K) >>> 0, p);
+    // A power of two never takes a run: its block is aligned to it.
+    const q = e.malloc(512 * K) >>> 0;
+    assert.equal(q % (512 * K), 0, `${build}: 512 KiB at ${q}`);
+    e.free(q);
+    // dealloc with the size asked for frees every block of the run, which merge again.
+    assert.equal(e.buddy_dealloc(p, 700 * K, 0), ErrorCode.OK);
+    assert.equal(stats(e).usedBytes, before.usedBytes);
+    assert.equal(e.buddy_free(p), ErrorCode.DOUBLE_FREE);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+    e.free(1 << 20);
+    assert.equal(e.malloc(1 << 20) >>> 0, 1 << 20, "the MiB is one free block again");
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+  }
+});
+
+test("runs: memory grows under the free blocks at the top by what a run needs, and a run at the top grows in place", () => {
+  // With 768 KiB free at the top of 2 MiB, a block for 900 KiB would grow memory to 3 MiB (it
+  // must be aligned to 1 MiB); the run grows it by 192 KiB (three pages), as TLSF would by
+  // what it needs. Then realloc grows the run in place by growing memory, as TLSF's last block.
+  const K = 1024;
+  for (const build of ["release", "debug", "checked"]) {
+    const e = stretchAt1MiB(build, 2 << 20);
+    const p = e.malloc(900 * K) >>> 0;
+    assert.equal(p, 1280 * K, build);
+    assert.deepEqual([e.malloc_usable_size(p) >>> 0, e.memory.buffer.byteLength], [960 * K, 2240 * K]);
+    new Uint8Array(e.memory.buffer, p, 960 * K).fill(9);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+    const inPlace = stats(e).inPlaceReallocs;
+    assert.equal(e.realloc(p, 1000 * K) >>> 0, p, "in place");
+    assert.deepEqual([e.malloc_usable_size(p) >>> 0, e.memory.buffer.byteLength], [1024 * K, 2304 * K]);
+    assert.equal(e.realloc(p, 1100 * K) >>> 0, p, "in place, past a power of two");
+    assert.deepEqual([e.malloc_usable_size(p) >>> 0, e.memory.buffer.byteLength], [1152 * K, 2432 * K]);
+    assert.equal(stats(e).inPlaceReallocs, inPlace + 2);
+    const bytes = new Uint8Array(e.memory.buffer, p, 960 * K);
+    assert.ok(bytes.every((b) => b === 9), "contents kept");
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+    e.free(p);
     assert.equal(e.buddy_check(), ErrorCode.OK);
   }
 });

@@ -90,6 +90,16 @@ export function placement(size, align, total) {
   return { extent: block, alignment: Math.max(block, align || 1), slot: false };
 }
 
+/** Whether an allocation of `size` aligned to `align` may be a run (assembly/heap.ts, "Runs"):
+ *  a block request of more than 64 KiB that is not a power of two, aligned to 64 KiB at most.
+ *  Whether it is one depends on the free blocks (a run only where no block of its order is
+ *  free), which the model does not track: placeNew takes the heap's usable size when it is a
+ *  run's, and checks what a run must be. */
+export const RUN_BLOCK = 65536;
+export function mayBeRun(size, align, total) {
+  return !takesSlot(size, align, total) && size > RUN_BLOCK && !isPow2(size) && (align || 1) <= RUN_BLOCK;
+}
+
 /** A fresh heap and its model. `step(op)` applies one operation and checks everything;
  *  `coverage` counts what was exercised. Throws an Error describing the first divergence. */
 export function createHarness(config, coverage = newCoverage(), build = "release") {
@@ -171,7 +181,18 @@ export function createHarness(config, coverage = newCoverage(), build = "release
 
   function placeNew(p, size, align, total) {
     syncGrowth();
-    const { extent, alignment, slot } = placement(size, align, total);
+    let { extent, alignment, slot } = placement(size, align, total);
+    const usable = heap.usableSize(p);
+    if ((usable !== extent || p % alignment) && mayBeRun(size, align, total)) {
+      // A run (as long as the block or shorter): 64 KiB-aligned, a whole number of 64 KiB
+      // blocks, holding size, never longer than the block it stands for (so that a dealloc
+      // with size matches it).
+      if (usable % RUN_BLOCK || usable < size || usable > extent) fail(`run ${p} of ${usable} bytes for ${size}`);
+      extent = usable;
+      alignment = RUN_BLOCK;
+      coverage.runs++;
+    }
+    expectEq(usable, extent, `usableSize of ${p} for ${size} bytes aligned to ${align}`);
     if (p % alignment) fail(`${slot ? "slot" : "block"} ${p} of ${extent} bytes not aligned to ${alignment}`);
     if (!model.regions.some(([a, b]) => p >= a && p + extent <= b)) fail(`block ${p}+${extent} outside the regions`);
     for (const [q, b] of model.live) if (p < q + b.extent && q < p + extent) fail(`block ${p}+${extent} overlaps ${q}+${b.extent}`);
@@ -221,7 +242,6 @@ export function createHarness(config, coverage = newCoverage(), build = "release
       }
       model.counters.allocs++;
       placeNew(p, size, align, total);
-      expectEq(heap.usableSize(p), placement(size, align, total).extent, `usableSize after alloc(${size}, ${align})`);
     },
     free({ target }) {
       const p = resolve(target);
@@ -367,7 +387,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
 }
 
 export function newCoverage() {
-  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, grewInPlace: 0, maxLive: 0, slots: 0 };
+  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, grewInPlace: 0, maxLive: 0, slots: 0, runs: 0 };
 }
 
 /** Coverage in words, for reports. */
@@ -376,5 +396,5 @@ export function describeCoverage(c) {
     .map(([k, v]) => `${Object.keys(ErrorCode).find((n) => ErrorCode[n] === Number(k))}=${v}`).join(" ");
   const ops = Object.entries(c.ops).map(([k, v]) => `${k}=${v}`).join(" ");
   return `${c.steps} steps; ops: ${ops}; results: ${codes}; heap growths ${c.grows}, regions added ${c.regionsAdded}, ` +
-    `reallocs in place ${c.inPlace} (${c.grewInPlace} growing memory), moved ${c.moved}, slots ${c.slots}, most live blocks ${c.maxLive}`;
+    `reallocs in place ${c.inPlace} (${c.grewInPlace} growing memory), moved ${c.moved}, slots ${c.slots}, runs ${c.runs}, most live blocks ${c.maxLive}`;
 }

@@ -125,9 +125,11 @@ test("configuration rules: each bad value is INVALID_PARAMETER or EMPTY_POOL, th
   assert.equal(heap.exports.buddy_pool_create(0, 1 * MiB, 1, 64 * KiB, NaN), 0);
   assert.equal(heap.exports.buddy_pool_create_error(), PoolError.INVALID_PARAMETER);
   assert.equal(heap.stats().usedBytes, before);
-  // No room for metadata: 2^27 - 1 units need 2 GiB of shadow, which no wasm32 heap can give
-  // (a 2 GiB block ends at 4 GiB); and a heap limited to 64 pages cannot give 16 MiB.
-  rejects(() => BuddyPool.on(heap, { base: 0, size: 2 ** 27 - 1, minBuddy: 1, maxAlloc: 1 }), PoolError.NO_METADATA_MEMORY);
+  // No room for metadata: 2^27 - 1 units need 2 GiB of shadow aligned to the pool's largest
+  // block (1 GiB of shadow here), which no wasm32 heap can give (a 2 GiB block ends at 4 GiB;
+  // with maxAlloc 1 the shadow needs no alignment and a run of 2 GiB could hold it); and a heap
+  // limited to 64 pages cannot give 16 MiB.
+  rejects(() => BuddyPool.on(heap, { base: 0, size: 2 ** 27 - 1, minBuddy: 1, maxAlloc: 2 ** 26 }), PoolError.NO_METADATA_MEMORY);
   assert.equal(heap.stats().usedBytes, before);
   heap.check();
   const small = BuddyHeap.fromInstance(new WebAssembly.Instance(wasm, {}), { maxPages: 64 });

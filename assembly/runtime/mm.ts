@@ -13,7 +13,7 @@ import { E_ALLOCATION_TOO_LARGE } from "util/error";
 import * as core from "../heap";
 import {
   RT_HEADER, RT_SLOT_HEADER, DEFAULT_DEFER, DEFAULT_MIN_LOG, MAX_SIZE_LOG, MAX_PAGES, SLAB_MAX,
-  DEFAULT_FEATURES, FLAG_RT_SLOTS, setRtUsable, rtUsable,
+  DEFAULT_FEATURES, FLAG_RT_SLOTS, FLAG_RUNS, setRtUsable, rtUsable,
 } from "../layout";
 
 /** Set while the out-of-memory error is being thrown: the Error object itself needs memory. */
@@ -33,13 +33,19 @@ let cachedRoot: usize = 0;
 
 /** The runtime's heap, set up on first use over [__heap_base, top of memory): size classes
  *  with the runtime's slot placement (layout.ts, "Runtime blocks"). */
+/** The runtime heap's features: its slots (FLAG_RT_SLOTS), and no runs (heap.ts, "Runs"):
+ *  mmRealloc stores the usable size extentFor predicts, a power of two for a block, which a
+ *  run's is not. */
+// @ts-ignore: decorator
+@inline const RT_FEATURES: u32 = (DEFAULT_FEATURES & ~FLAG_RUNS) | FLAG_RT_SLOTS;
+
 export function heapRoot(): usize {
   if (cachedRoot) return cachedRoot;
   let root = core.rootOf(__heap_base);
   if (!core.isHeap(root)) {
     if (core.memoryTop() < __heap_base + 4096 && memory.grow(1) < 0) fail("as-buddy: out of memory");
     let code = core.init(__heap_base, core.memoryTop() - __heap_base, DEFAULT_MIN_LOG,
-      MAX_SIZE_LOG - DEFAULT_MIN_LOG, MAX_PAGES, DEFAULT_DEFER, DEFAULT_FEATURES | FLAG_RT_SLOTS);
+      MAX_SIZE_LOG - DEFAULT_MIN_LOG, MAX_PAGES, DEFAULT_DEFER, RT_FEATURES);
     if (code) fail("as-buddy: cannot set up the heap above __heap_base");
   }
   return cachedRoot = root;

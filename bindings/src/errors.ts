@@ -37,6 +37,7 @@ export enum CheckFailure {
   METADATA = 11,
   UNMERGED_BUDDIES = 12,
   SLABS = 13,
+  RUNS = 14,
 }
 
 const MESSAGES: Record<ErrorCode, string> = {
