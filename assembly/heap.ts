@@ -976,13 +976,21 @@ function growRunOrMove(root: usize, p: usize, k: u32, extent: usize, size: usize
     bumpCounter(root, Counter.IN_PLACE_REALLOCS);
     return p;
   }
+  let q = moveRoomy(root, p, extent, size, minLog);
+  if (q) freeFound(root, p, k);
+  return q;
+}
+
+/** The new place of an allocation at p (cur bytes) that grows to `size` bytes, a block with
+ *  room to grow again (takeRoomy): the contents copied, the allocation counted; the caller
+ *  frees the old one. 0, the error recorded, if there is no room. */
+function moveRoomy(root: usize, p: usize, cur: usize, size: usize, minLog: u32): usize {
   let k2 = orderOf(size, minLog);
   let q = takeRoomy(root, p, k2, size, minLog);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
-  memory.copy(q, p, extent);
+  memory.copy(q, p, cur);
   setUsed(root, getUsed(root) + extentOf(root, q, k2, minLog));
   bumpCounter(root, Counter.ALLOCS);
-  freeFound(root, p, k);
   return q;
 }
 
@@ -1010,7 +1018,8 @@ function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool)
  *  ones, took the bottom of the largest free block each time: at a growth (seed 1), 47 of the
  *  heap's 90 1 MiB regions held nothing but one such block, 49 of them at the region's start,
  *  and every 1 MiB request grew memory (33% efficiency over seeds 1 to 3; 68% with the
- *  table). 0 if there is no block free even after growing. */
+ *  table). With no such block free, a run of free blocks for `size` if one holds it (takeLarge,
+ *  RUNS_FREE), else a block memory grows for; 0 if there is none even then. */
 function takeRoomy(root: usize, p: usize, k2: u32, size: usize, minLog: u32): usize {
   let q: usize = 0;
   let nonEmpty = getNonEmpty(root);
@@ -1028,13 +1037,8 @@ function takeRoomy(root: usize, p: usize, k2: u32, size: usize, minLog: u32): us
  *  the slot's contents copied, the slot freed. The block gets room to grow (takeRoomy): a
  *  vector leaving the largest slot class keeps growing, as the trace workload's buffers do. */
 function slotToBlock(root: usize, s: usize, p: usize, cur: usize, size: usize, minLog: u32): usize {
-  let k2 = orderOf(size, minLog);
-  let q = takeRoomy(root, p, k2, size, minLog);
-  if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
-  memory.copy(q, p, cur);
-  setUsed(root, getUsed(root) + extentOf(root, q, k2, minLog));
-  bumpCounter(root, Counter.ALLOCS);
-  freeSlotAt(root, s, p, slotOf(s, p));
+  let q = moveRoomy(root, p, cur, size, minLog);
+  if (q) freeSlotAt(root, s, p, slotOf(s, p));
   return q;
 }
 
@@ -1055,9 +1059,10 @@ function slotToBlock(root: usize, s: usize, p: usize, cur: usize, size: usize, m
  *  said so, the contents that fit copied, the old block freed. */
 function moveBlock(root: usize, p: usize, k: u32, k2: u32, size: usize, minLog: u32): usize {
   // A block that doubles gets room to double again (takeRoomy). A block that jumps by more
-  // than a doubling is placed like a new one: random reallocs that took room split every large
-  // block (the reallocmix workload ran away to 500 MiB of memory for 34 MiB live that way). A
-  // shrinking one takes the free block shrinkMoves saw, without growing.
+  // than a doubling is placed like a new one (a run of free blocks too, none grown for:
+  // RUNS_FREE): random reallocs that took room split every large block (the reallocmix
+  // workload ran away to 500 MiB of memory for 34 MiB live that way). A shrinking one takes
+  // the free block shrinkMoves saw, without growing.
   let q = k2 < k ? takeBlock(root, k2, k2, false) : k2 == k + 1 ? takeRoomy(root, p, k2, size, minLog) : takeLarge(root, size, k2, minLog, RUNS_FREE);
   if (!q) { reject(root, ErrorCode.OUT_OF_MEMORY, Counter.FAILED_ALLOCS); return 0; }
   memory.copy(q, p, sizeOf(k2 < k ? k2 : k, minLog));
