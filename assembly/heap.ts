@@ -1613,6 +1613,9 @@ export const LEAF_FREE: u32 = 1;
 export const LEAF_METADATA: u32 = 2;
 /** A slab: order | LEAF_SLAB << 8 | (bytes in live slots / 16) << 11 (slots are 16-aligned). */
 export const LEAF_SLAB: u32 = 3;
+/** An allocated block that continues a run begun by a block below it ("Runs"): the run's
+ *  first block is LEAF_ALLOCATED. */
+export const LEAF_RUN: u32 = 4;
 /** leafInfo's answer for an address that is not a leaf start inside a region. */
 export const NOT_A_LEAF: u32 = 0xFFFFFFFF;
 
@@ -1627,6 +1630,10 @@ export function leafInfo(root: usize, p: usize): u32 {
   let state = isFreeHead(root, p, minLog) ? LEAF_FREE : p - getMetaPtr(root) < getMetaSize(root) ? LEAF_METADATA : LEAF_ALLOCATED;
   if (state == LEAF_ALLOCATED && minLog + k >= SLAB_LOG && (getFlags(root) & FLAG_SLABS) && isSlab(root, p)) {
     return k | (LEAF_SLAB << 8) | (<u32>((<usize>slabLive(p) * slabSlotSize(p)) >> 4) << 11);
+  }
+  if (state == LEAF_ALLOCATED && mayBeRun(root, k, minLog)) {
+    let r = runAt(root, p);
+    if (r >= 0 && getRunStart(root, r) != p) state = LEAF_RUN;
   }
   return k | (state << 8);
 }

@@ -412,6 +412,9 @@ test("runs: a large request that no free block holds takes adjacent free blocks 
     assert.deepEqual([stats(e).usedBytes - before.usedBytes, stats(e).allocs - before.allocs], [768 * K, 1]);
     new Uint8Array(e.memory.buffer, p, 768 * K).fill(7); // all of it is the caller's
     assert.equal(e.buddy_check(), ErrorCode.OK);
+    // A walk of the blocks (buddy_leaf: order | state << 8) shows the run's second block as
+    // its continuation (state 4), the first as an allocated block (0).
+    assert.deepEqual([e.buddy_leaf(p), e.buddy_leaf(p + 256 * K)].map((i) => [i & 0xff, (i >>> 8) & 7]), [[14, 0], [15, 4]]);
     // Misuse is caught with the heap unchanged: the second block's start is an interior
     // pointer, a size of another order does not match, nor does one larger than the run.
     const s = state(e);

@@ -17,7 +17,7 @@ function agrees(snap, stats, kind) {
   const sum = (state) => snap.blocks.filter((b) => b.state === state).reduce((n, b) => n + b.size, 0);
   assert.equal(snap.usedBytes, stats.usedBytes);
   const slabs = snap.blocks.filter((b) => b.state === "slab");
-  assert.equal(sum("used") + slabs.reduce((n, b) => n + b.slotBytes, 0), stats.usedBytes);
+  assert.equal(sum("used") + sum("run") + slabs.reduce((n, b) => n + b.slotBytes, 0), stats.usedBytes);
   assert.equal(snap.slackBytes, stats.slackBytes ?? 0);
   assert.equal(snap.largestFree, stats.largestFree);
   assert.equal(snap.totalBytes, stats.totalBytes);
@@ -29,7 +29,9 @@ function agrees(snap, stats, kind) {
     assert.equal(snap.freeBytes, stats.freeBytes);
     assert.deepEqual(snap.freeByOrder, stats.lists.map((l) => l.size));
   }
-  assert.equal(snap.usedByOrder.reduce((n, c) => n + c, 0), snap.blocks.filter((b) => b.state === "used" || b.state === "slab").length);
+  assert.equal(snap.usedByOrder.reduce((n, c) => n + c, 0), snap.blocks.filter((b) => ["used", "slab", "run"].includes(b.state)).length);
+  // A run's later blocks follow its first (assembly/heap.ts, "Runs").
+  snap.blocks.forEach((b, i) => { if (b.state === "run") assert.ok(i > 0 && ["used", "run"].includes(snap.blocks[i - 1].state), `run block at ${b.address}`); });
   // Blocks tile the regions, each aligned to its size (relative to the start for a pool).
   let i = 0;
   for (const { start, end } of snap.regions) {
@@ -48,6 +50,7 @@ function agrees(snap, stats, kind) {
 }
 
 test("snapshot() of random heaps agrees with stats() and check(), and renders as SVG", () => {
+  let runBlocks = 0;
   for (const seed of [1, 2, 3, 4, 5]) {
     const rand = prng(seed);
     const heap = BuddyHeap.fromInstance(new WebAssembly.Instance(wasm, {}), { deferLimit: seed % 2 ? 16 : 0 });
@@ -55,11 +58,12 @@ test("snapshot() of random heaps agrees with stats() and check(), and renders as
     for (let i = 0; i < 3000; i++) {
       if (live.length && rand() < 0.45) heap.free(live.splice(Math.floor(rand() * live.length), 1)[0]);
       else if (live.length && rand() < 0.1) { const j = Math.floor(rand() * live.length); live[j] = heap.realloc(live[j], 1 + Math.floor(rand() * 20000)); }
-      else live.push(heap.alloc(1 + Math.floor(rand() * (rand() < 0.9 ? 512 : 65536))));
+      else live.push(heap.alloc(1 + Math.floor(rand() * (rand() < 0.9 ? 512 : rand() < 0.9 ? 65536 : 400000))));
     }
     heap.check();
     const snap = heap.snapshot();
     agrees(snap, heap.stats(), "heap");
+    runBlocks += snap.blocks.filter((b) => b.state === "run").length;
     assert.ok(snap.blocks.some((b) => b.state === "meta"), "the metadata run is shown");
     const svg = renderSvg(snap);
     assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -67,6 +71,7 @@ test("snapshot() of random heaps agrees with stats() and check(), and renders as
     assert.equal((svg.match(/ free · /g) ?? []).length, snap.blocks.reduce((m, b) => Math.max(m, b.order), 0) + 1, "a buddyinfo bar per order");
     if (seed === 1) writeFileSync("build/test/heap-snapshot.svg", svg);
   }
+  assert.ok(runBlocks > 0, "some heap had a run (sizes up to 400,000 bytes)");
 });
 
 test("snapshot() of random pools agrees with stats() and check()", () => {

@@ -24,7 +24,8 @@ export function buddy_region_end(i: u32): usize {
   return b;
 }
 
-/** The block starting at ptr: order | state << 8 (state 0 allocated, 1 free, 2 metadata), or
+/** The block starting at ptr: order | state << 8 (state 0 allocated, 1 free, 2 metadata, 3 a
+ *  slab with its live bytes / 16 << 11, 4 allocated as the continuation of a run), or
  *  0xFFFFFFFF if ptr is not a block start inside a region. A walk from a region's start, by
  *  block sizes, visits every block of the region. */
 export function buddy_leaf(ptr: usize): u32 {

@@ -4,8 +4,10 @@
 // renderSvg() is plain string building: it runs in Node (save a failing heap's picture) and in
 // the browser (the viewer, scripts/viewer/).
 
-export type BlockState = "used" | "free" | "meta" | "slab";
-const STATES: BlockState[] = ["used", "free", "meta", "slab"];
+/** "run": an allocated block that continues the allocation (a run of adjacent blocks) that
+ *  the block before it begins; that first block is "used". */
+export type BlockState = "used" | "free" | "meta" | "slab" | "run";
+const STATES: BlockState[] = ["used", "free", "meta", "slab", "run"];
 
 export interface Block {
   /** Start address (a pool's: in its own address space). */
@@ -65,7 +67,7 @@ export function walk(
       const slotBytes = state === "slab" ? (info >>> 11) * 16 : 0;
       blocks.push({ address: a, size, order, state, slotBytes });
       if (state === "free") { free += size; freeByOrder[order]++; if (size > largest) largest = size; }
-      else if (state === "used") { used += size; usedByOrder[order]++; }
+      else if (state === "used" || state === "run") { used += size; usedByOrder[order]++; }
       else if (state === "slab") { used += slotBytes; slack += size - slotBytes; usedByOrder[order]++; }
       else meta += size;
       a += size;
