@@ -627,8 +627,9 @@ function growUnder(root: usize, a: usize, size: usize, block: usize, minLog: u32
     if (least && need >= least) return false;
   }
   // growTo adds at least 1/GROW_STEP of memory: the metadata is sized for what it adds.
-  let step = <u32>memory.size() / GROW_STEP;
-  let pages = need < step && step <= getGrowPages(root) - <u32>memory.size() ? step : need;
+  let before = <u32>memory.size();
+  let step = before / GROW_STEP;
+  let pages = need < step && before + step <= getGrowPages(root) ? step : need;
   let end = top + (<usize>pages << PAGE_LOG);
   let metaAt = top + (<usize>need << PAGE_LOG);
   if (end > getCapHi(root)) {
@@ -866,7 +867,12 @@ export function dealloc(root: usize, p: usize, size: usize, align: usize): u32 {
  *  order, or for a run, a size of the run's order that it holds (a run stands for a block of
  *  that order, and is never longer). */
 function extentHolds(root: usize, p: usize, k: u32, size: usize, minLog: u32): bool {
-  let extent = extentOf(root, p, k, minLog);
+  return sizeFits(size, extentOf(root, p, k, minLog), minLog);
+}
+
+/** extentHolds for a known extent. */
+// @ts-ignore: decorator
+@inline function sizeFits(size: usize, extent: usize, minLog: u32): bool {
   return size <= extent && orderOf(size, minLog) == orderOf(extent, minLog);
 }
 
@@ -944,12 +950,13 @@ export function realloc(root: usize, p: usize, size: usize): usize {
     return moveAny(root, p, cur, size, true);
   }
   let k = <u32>found;
-  if (mayBeRun(root, k, minLog) && runAt(root, p) >= 0) {
+  let r = mayBeRun(root, k, minLog) ? runAt(root, p) : -1;
+  if (r >= 0) {
     // A run is aligned to 64 KiB only: a power of two gets its aligned block (moveAny).
-    let extent = extentOf(root, p, k, minLog);
+    let extent = getRunEnd(root, r) - p;
     if (to == NO_SLOT && (size & (size - 1))) {
-      if (extentHolds(root, p, k, size, minLog)) return p;
-      if (size > extent) return growRunOrMove(root, p, k, extent, size, minLog);
+      if (sizeFits(size, extent, minLog)) return p;
+      if (size > extent) return growRunOrMove(root, p, <u32>r, k, extent, size, minLog);
     }
     return moveAny(root, p, extent, size, false);
   }
@@ -967,12 +974,12 @@ export function realloc(root: usize, p: usize, size: usize): usize {
   return p;
 }
 
-/** realloc of the run at p (extent bytes, its first block of order k) to `size` bytes, more
+/** realloc of run r at p (extent bytes, its first block of order k) to `size` bytes, more
  *  than it has: in place if growRun can, else it moves as a growing block does (takeRoomy: a
  *  run that grows is most likely a vector, which had no block to move to when it became a
  *  run), the contents copied and the run freed. */
-function growRunOrMove(root: usize, p: usize, k: u32, extent: usize, size: usize, minLog: u32): usize {
-  if (growRun(root, <u32>runAt(root, p), size, minLog)) {
+function growRunOrMove(root: usize, p: usize, r: u32, k: u32, extent: usize, size: usize, minLog: u32): usize {
+  if (growRun(root, r, size, minLog)) {
     bumpCounter(root, Counter.IN_PLACE_REALLOCS);
     return p;
   }
@@ -1231,10 +1238,6 @@ function allocRun(root: usize, bytes: usize, below: usize): usize {
 /** allocRun's `below` when any free block will do. */
 // @ts-ignore: decorator
 @inline const NO_LIMIT: usize = <usize>-1;
-/** allocRun's `below` for any free block, found by walking the lists (runBlock) rather than by
- *  takeBlock, which may merge and move the metadata: for addRange, in the middle of a change. */
-// @ts-ignore: decorator
-@inline const ANY_BLOCK: usize = <usize>-2;
 
 /** The free block a metadata run of order k goes to, as its address | its order << 32, or 0
  *  if there is none: of the smallest order from k up that has a block below `below`, the
@@ -1323,9 +1326,6 @@ function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMIT, meta
     // From the heap first, so that the new region is carved whole (and coalesces across its
     // seams as it would without metadata); from the new region's start if the heap is full.
     let at = allocRun(root, bytes, below);
-    // Below `below` is where a growth wants it (growthStart, growUnder); anywhere in the heap
-    // is better than failing after memory.grow, which would leave the new memory unused for good.
-    if (!at && below != NO_LIMIT && bytes > b - a) at = allocRun(root, bytes, ANY_BLOCK);
     if (!at) {
       if (bytes > b - a) return ErrorCode.OUT_OF_MEMORY;
       at = metaAt >= a && metaAt + bytes <= b ? metaAt : a; // metaAt: growForRun's place for it
@@ -1467,10 +1467,32 @@ function blockGrowth(root: usize, top: usize, size: usize): u32 {
   return pagesToFit(root, top, 1, size, low, low < top ? largestBelow(root, low) : -1);
 }
 
+/** `pages` from `top`, or more if the metadata run must move (the span outgrows its capacity)
+ *  and the new range could not hold it: addRange puts it there when no free block below the
+ *  place the growth wants takes it, and a range it cannot add after memory.grow would stay
+ *  outside the heap for good (the heap grows only while its span ends at the top of memory).
+ *  grow's pages hold it already (growthFits); with 1/64 growth steps, growth for a run or a
+ *  realloc at the top did not (mixed failed allocations for good). 0 past the heap's limit. */
+function withMetaRoom(root: usize, top: usize, pages: u32): u32 {
+  let have = <u32>(top >> PAGE_LOG);
+  if (have >= getGrowPages(root)) return 0;
+  let limit = getGrowPages(root) - have;
+  let lo = getSpanLo(root);
+  for (let end = top + (<usize>pages << PAGE_LOG); end > getCapHi(root); end += <usize>1 << PAGE_LOG) {
+    if (runBytes(root, lo, capacityFor(root, lo, end)) <= end - top) break;
+    if (pages >= limit) return 0;
+    ++pages;
+  }
+  return pages;
+}
+
 /** memory.grow by `pages` (by `least` if that fails) and the new range added to the heap, a
  *  new metadata run below `below` if a free block there holds it: grow's and growTo's end.
  *  false if memory could not grow or the range not be added (memory then grew regardless). */
 function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize, metaAt: usize = 0): bool {
+  least = withMetaRoom(root, top, least);
+  pages = withMetaRoom(root, top, pages);
+  if (!least || !pages) return false;
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;
     pages = least;
@@ -1494,19 +1516,7 @@ function growTo(root: usize, end: usize, below: usize, metaAt: usize = 0): bool 
   let least = <u32>((end - top + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
   if (before >= limit || least > limit - before) return false;
   let step = before / GROW_STEP;
-  let pages = least > step || step > limit - before ? least : step;
-  // A metadata move that no free block can take goes into the new range: it must hold it
-  // (else addRange fails after memory.grow, and the heap could never grow again).
-  let lo = getSpanLo(root);
-  for (let newTop = top + (<usize>pages << PAGE_LOG); newTop > getCapHi(root); newTop += <usize>1 << PAGE_LOG) {
-    let bytes = runBytes(root, lo, capacityFor(root, lo, newTop));
-    let nonEmpty = getNonEmpty(root);
-    if (nonEmpty && 31 - <u32>clz<u32>(nonEmpty) >= orderOf(bytes, getMinLog(root))) break;
-    if (bytes <= newTop - top) break;
-    if (pages >= limit - before) return false;
-    least = ++pages;
-  }
-  return addPages(root, top, least, pages, below, metaAt);
+  return addPages(root, top, least, least > step || step > limit - before ? least : step, below, metaAt);
 }
 
 /** Growth adds at least memory / GROW_STEP (grow). */

@@ -3,6 +3,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { load, stats, state, ErrorCode, BUILDS, CHECKED_RUN } from "./support.js";
+import { CheckFailure } from "../bindings/dist/index.js";
 
 for (const build of ["release", "debug", "checked"]) {
   describe(`C module (${build})`, () => {
@@ -415,6 +416,23 @@ test("runs: a large request that no free block holds takes adjacent free blocks 
     // A walk of the blocks (buddy_leaf: order | state << 8) shows the run's second block as
     // its continuation (state 4), the first as an allocated block (0).
     assert.deepEqual([e.buddy_leaf(p), e.buddy_leaf(p + 256 * K)].map((i) => [i & 0xff, (i >>> 8) & 7]), [[14, 0], [15, 4]]);
+    if (build !== "checked") { // (the checked build would trap in the next call)
+      // check() holds the run table to the blocks (layout.ts: runCount at 72, runs at 1440):
+      // the entry twice (two runs overlapping), then cut to its first block (one block is no run).
+      const root = e.buddy_root() >>> 0;
+      const table = new Uint32Array(e.memory.buffer, root + 1440, 4);
+      const count = new Uint32Array(e.memory.buffer, root + 72, 1);
+      assert.deepEqual([count[0], table[0], table[1]], [1, p, p + 768 * K], "the run's entry");
+      table.set([p, p + 768 * K], 2);
+      count[0] = 2;
+      assert.deepEqual([e.buddy_check(), e.buddy_check_detail()], [ErrorCode.CORRUPT, CheckFailure.RUNS], "overlapping runs");
+      table.set([0, 0], 2);
+      count[0] = 1;
+      table[1] = p + 256 * K;
+      assert.deepEqual([e.buddy_check(), e.buddy_check_detail()], [ErrorCode.CORRUPT, CheckFailure.RUNS], "a run of one block");
+      table[1] = p + 768 * K;
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+    }
     // Misuse is caught with the heap unchanged: the second block's start is an interior
     // pointer, a size of another order does not match, nor does one larger than the run.
     const s = state(e);
