@@ -9,18 +9,17 @@ import {
   setCheckDetail, getHead, getCount, getSplitBase, getRegionStart, getRegionEnd, getNext,
   getPrev, testBit, sizeOf,
   FLAG_SLABS, FLAG_RT_SLOTS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
-  classSize, slabClass, slabLive, slabFree, slabFresh, slabNext, slabPrev, slabSlots, slabFirst,
-  slabBits, slotNext, slotIndexOf, getTail, slabLogOf, slabLog, slabSlotSize, classAt, CLASS_STEPS,
+  classSize, slabClass, slabLive, slabScan, slabNext, slabPrev, slabSlots, slabFirst,
+  slabBits, getTail, slabLogOf, slabLog, slabSlotSize, classAt, CLASS_STEPS,
   stepTop, SLAB_TOP_LOG, SLAB_MAX, FLAG_RUNS, RUN_SLOTS, RUN_MIN_LOG, getRunCount, getRunStart, getRunEnd,
 } from "./layout";
 import { validateConfig, leafOrder, freeBytes } from "./heap";
 import { firstSlot, slabBytesOf } from "./slab";
 
 /** Checks the slab s (an allocated block with its slab bit, of its class's slab size): its class and
- *  geometry, that its bitmap counts `live` slots below `fresh`, and that its free list holds
- *  exactly the other slots below `fresh`, each a slot start whose bit is clear and whose
- *  second word holds its index (takeSlot trusts it for the bitmap). Returns the
- *  bytes of the slab no live slot holds, or -1. */
+ *  geometry, that its bitmap has `live` bits set for its slots and every bit past the last slot
+ *  set in that slot's word, that every word below the scan word is full (takeSlot skips them),
+ *  and that the unused header word is 0. Returns the bytes of the slab no live slot holds, or -1. */
 function checkSlab(root: usize, s: usize, flags: u32): i64 {
   let c = slabClass(s);
   if (c >= SLAB_CLASSES) return -1;
@@ -29,27 +28,25 @@ function checkSlab(root: usize, s: usize, flags: u32): i64 {
   let size = classSize(root, c);
   let first = slabFirst(s);
   let slots = slabSlots(s);
-  let fresh = slabFresh(s);
   let live = slabLive(s);
+  let scan = slabScan(s);
   if (slabLog(s) != log || slabSlotSize(s) != size) return -1; // the header's copies of its class
-  if (first != firstSlot(log, size, flags) || <usize>slots != (bytes - first) / size || fresh > slots || live > fresh) return -1;
+  if (first != firstSlot(log, size, flags) || <usize>slots != (bytes - first) / size || live > slots) return -1;
+  let words = (slots + 31) >> 5;
+  if (scan >= words || load<u32>(s, 12) != 0) return -1;
   let bits = slabBits(s);
   let set: u32 = 0;
-  for (let i: u32 = 0; i < slots; ++i) {
-    if (!testBit(bits, i)) continue;
-    if (i >= fresh) return -1; // a slot never handed out is in use
-    ++set;
+  for (let w: u32 = 0; w < words; ++w) {
+    let word = load<u32>(bits + (<usize>w << 2));
+    if (w < scan && word != 0xFFFFFFFF) return -1;
+    if (w == slots >> 5) { // the word past the last slot: its tail bits set, not counted
+      let tail = <u32>0xFFFFFFFF << (slots & 31);
+      if ((word & tail) != tail) return -1;
+      word &= ~tail;
+    }
+    set += <u32>popcnt(word);
   }
   if (set != live) return -1;
-  let n: u32 = 0;
-  for (let p = slabFree(s); p; p = slotNext(p)) {
-    if (++n > fresh - live) return -1;
-    if (p < s + first) return -1;
-    let off = p - s - first;
-    let i = <u32>(off / size);
-    if (off != <usize>i * size || i >= fresh || testBit(bits, i) || slotIndexOf(p) != i) return -1;
-  }
-  if (n != fresh - live) return -1;
   return <i64>(bytes - <usize>live * size);
 }
 

@@ -509,14 +509,17 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // ╒═══════════ Slab header (u32 words) ═══════════╕
 //   0 class     size class index (u8), slab log2 size (u8), slot size (u16): the class's
 //   4 live      slots in use
-//   8 free      first free slot that was used before, 0: none (a free slot's first word
-//               links the next, its second holds its index, for the bitmap)
-//  12 fresh     index of the first slot never used (slots from here on are free, unlinked)
+//   8 scan      index of the first bitmap word that may have a clear bit (every word below
+//               it is full): where takeSlot starts looking
+//  12 (unused)  0
 //  16 next     20 prev   links of the class's list of slabs with a free slot
 //  24 slots     number of slots
 //  28 first     offset of slot 0 from the slab start
-//  32 bits      one bit per slot, set iff the slot is in use, up to `first`
+//  32 bits      one bit per slot, set iff the slot is in use, up to `first`; the bits past
+//               the last slot in its word are set
 // ╘════════════════════════════════════════════════╛
+// Free slots are found in the bitmap, not linked through the slots: the memory of a slot is
+// never read or written by the allocator, free or in use.
 // Slot i is at slab + first + i * size. A power-of-two class's slots are aligned to their size
 // (first is rounded up to it), every other class's to 16; in a runtime heap (FLAG_RT_SLOTS)
 // every slot is at 12 mod 16 (first is 16-aligned plus 12).
@@ -618,13 +621,9 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // @ts-ignore: decorator
 @inline export function setSlabLive(s: usize, v: u32): void { store<u32>(s, v, 4); }
 // @ts-ignore: decorator
-@inline export function slabFree(s: usize): usize { return load<u32>(s, 8); }
+@inline export function slabScan(s: usize): u32 { return load<u32>(s, 8); }
 // @ts-ignore: decorator
-@inline export function setSlabFree(s: usize, v: usize): void { store<u32>(s, v, 8); }
-// @ts-ignore: decorator
-@inline export function slabFresh(s: usize): u32 { return load<u32>(s, 12); }
-// @ts-ignore: decorator
-@inline export function setSlabFresh(s: usize, v: u32): void { store<u32>(s, v, 12); }
+@inline export function setSlabScan(s: usize, w: u32): void { store<u32>(s, w, 8); }
 // @ts-ignore: decorator
 @inline export function slabNext(s: usize): usize { return load<u32>(s, 16); }
 // @ts-ignore: decorator
@@ -637,26 +636,18 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 @inline export function slabSlots(s: usize): u32 { return load<u32>(s, 24); }
 // @ts-ignore: decorator
 @inline export function slabFirst(s: usize): usize { return load<u32>(s, 28); }
-/** Writes a new slab's header: its class and geometry, every slot free, no links. */
+/** Writes a new slab's header: its class and geometry, every slot free (the bits past the last
+ *  slot set: takeSlot's scan stops only at a slot's), no links. */
 export function setSlabHeader(s: usize, c: u32, log: u32, size: usize, slots: u32, first: usize): void {
   memory.fill(s, 0, first);
   store<u32>(s, c | (log << 8) | (<u32>size << 16), 0);
   store<u32>(s, slots, 24);
   store<u32>(s, first, 28);
+  if (slots & 31) store<u32>(slabBits(s) + (<usize>(slots >> 5) << 2), <u32>0xFFFFFFFF << (slots & 31));
 }
 /** The slab's bitmap of slots in use. */
 // @ts-ignore: decorator
 @inline export function slabBits(s: usize): usize { return s + SLAB_HEADER; }
-/** The next free slot after the free slot p (the free list's link, in the slot itself). */
-// @ts-ignore: decorator
-@inline export function slotNext(p: usize): usize { return load<u32>(p); }
-// @ts-ignore: decorator
-@inline export function setSlotNext(p: usize, v: usize): void { store<u32>(p, v); }
-/** The index of the free slot p in its slab (so that taking it needs no division). */
-// @ts-ignore: decorator
-@inline export function slotIndexOf(p: usize): u32 { return load<u32>(p, 4); }
-// @ts-ignore: decorator
-@inline export function setSlotIndex(p: usize, i: u32): void { store<u32>(p, i, 4); }
 
 // ── Runtime blocks (assembly/runtime) ────────────────────────────────────────────────────────
 //

@@ -15,9 +15,9 @@
 
 import {
   ErrorCode, SLAB_LOG, SLAB_HEADER, classSize, getSlabHead, setSlabHead, getSlack,
-  setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabFree,
-  setSlabFree, slabFresh, setSlabFresh, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
-  slabFirst, setSlabHeader, slabBits, slotNext, setSlotNext, slotIndexOf, setSlotIndex, testBit, setBit, clearBit, DEBUG,
+  setSlack, getSlabBase, getUsed, setUsed, slabClass, slabLive, setSlabLive, slabScan,
+  setSlabScan, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
+  slabFirst, setSlabHeader, slabBits, testBit, setBit, clearBit, DEBUG,
   SLAB_CLASSES, FLAG_RT_SLOTS, getFlags, SLAB_TOP_LOG, slabLogOf, slabLog, slabSlotSize, setClass,
   setClassAt, CLASS_STEPS, stepTop, SLAB_MAX,
 } from "./layout";
@@ -144,29 +144,29 @@ export function makeSlab(root: usize, s: usize, c: u32): void {
   pushPartial(root, s);
 }
 
-/** Takes a slot of class c from s, the first slab with one. A slot freed before comes with
- *  its index (freeSlot wrote it), so the bitmap is updated without a division. */
+/** Takes a slot of class c from s, the first slab with one: the lowest free slot at or after
+ *  the slab's scan word (every word below it is full, and the bits past the last slot are set,
+ *  so the first word that is not all ones has a free slot's bit clear). The slot itself is not
+ *  read: a slab keeps no list in its free slots, so neither taking nor freeing a slot touches
+ *  its memory, which a program's cold objects would pay a cache miss for (jemalloc's slabs
+ *  work the same way). */
 // @ts-ignore: decorator
 @inline export function takeSlot(root: usize, s: usize, c: u32): usize {
   let size = classSize(root, c);
-  let p = slabFree(s);
-  let i: u32;
-  if (p) {
-    setSlabFree(s, slotNext(p));
-    i = slotIndexOf(p);
-  } else {
-    i = slabFresh(s);
-    setSlabFresh(s, i + 1);
-    p = s + slabFirst(s) + <usize>i * size;
-  }
-  if (DEBUG) assert(i < slabSlots(s) && !testBit(slabBits(s), i)); // a free slot of the slab
-  setBit(slabBits(s), i);
+  let bits = slabBits(s);
+  let w = slabScan(s);
+  let word = load<u32>(bits + (<usize>w << 2));
+  while (word == 0xFFFFFFFF) word = load<u32>(bits + (<usize>(++w) << 2));
+  let i = (w << 5) + ctz(~word);
+  if (DEBUG) assert(i < slabSlots(s)); // live < slots: a clear bit before the tail
+  store<u32>(bits + (<usize>w << 2), word | (<u32>1 << (i & 31)));
+  setSlabScan(s, w);
   let live = slabLive(s) + 1;
   setSlabLive(s, live);
   if (live == slabSlots(s)) unlink(root, s);
   setSlack(root, getSlack(root) - size);
   setUsed(root, getUsed(root) + size);
-  return p;
+  return s + slabFirst(s) + <usize>i * size;
 }
 
 /** The index of the live slot p in slab s (>= 0), or -NOT_BLOCK_START / -DOUBLE_FREE: p must
@@ -197,9 +197,7 @@ export function makeSlab(root: usize, s: usize, c: u32): void {
   let size = slabSlotSize(s);
   if (DEBUG) assert(i == slotOf(s, p) && testBit(slabBits(s), i) && slabLive(s) > 0); // slotIndex said live
   clearBit(slabBits(s), i);
-  setSlotNext(p, slabFree(s));
-  setSlotIndex(p, i);
-  setSlabFree(s, p);
+  if ((i >> 5) < slabScan(s)) setSlabScan(s, i >> 5);
   let live = slabLive(s);
   setSlabLive(s, live - 1);
   if (live == slabSlots(s)) pushPartial(root, s); // it was full

@@ -203,24 +203,31 @@ describe("methods and errors", async () => {
     assert.equal(e.detail, CheckFailure.LIST_LINKS);
     heap.view(Uint32Array, q, 1)[0] = saved;
     heap.check();
-    // A slot's free-list link, in a slab (size classes).
+    // A slab's header and bitmap (layout.ts, "Slabs": scan word at 8, slots at 24, the bitmap at
+    // 32): a scan word past a word with a free slot, a live slot's bit cleared, a bit past the
+    // last slot cleared.
     const a = heap.alloc(48);
     const b = heap.alloc(48);
     heap.free(a);
-    const link = heap.view(Uint32Array, a, 1);
-    const kept = link[0];
-    link[0] = b; // a live slot on the free list
-    assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS);
-    heap.view(Uint32Array, a, 1)[0] = kept;
-    heap.check();
-    // A free slot's index (its second word, which the next alloc sets the bitmap bit by).
-    const index = heap.view(Uint32Array, a + 4, 1);
-    const own = index[0];
-    index[0] = own + 1;
-    assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS);
-    heap.view(Uint32Array, a + 4, 1)[0] = own;
-    heap.check();
-    assert.equal(heap.alloc(48), a); // the slot freed last is taken first, its bit set again
+    const slab = a - (a % 8192);
+    const words = heap.view(Uint32Array, slab, 8);
+    const slots = words[6];
+    const bits = heap.view(Uint32Array, slab + 32, (slots + 31) >> 5);
+    const corrupt = (what, change, undo) => {
+      change();
+      assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS, what);
+      undo();
+      heap.check();
+    };
+    assert.equal(words[2], 0, "the scan word: word 0 has free slots");
+    corrupt("scan past a word with a free slot", () => { words[2] = 1; }, () => { words[2] = 0; });
+    const ib = (b - slab - words[7]) / 48;
+    corrupt("a live slot's bit cleared", () => { bits[ib >> 5] &= ~(1 << (ib & 31)); }, () => { bits[ib >> 5] |= 1 << (ib & 31); });
+    assert.ok(slots & 31, "the 48-byte class leaves bits past its last slot");
+    const last = slots >> 5;
+    corrupt("a bit past the last slot cleared", () => { bits[last] &= ~(1 << 31); }, () => { bits[last] |= 1 << 31; });
+    corrupt("the unused header word", () => { words[3] = 1; }, () => { words[3] = 0; });
+    assert.equal(heap.alloc(48), a); // the lowest free slot is taken first, its bit set again
     heap.check();
     // The class tables in the control block (layout.ts: classSizes at 1072, classIndex at 1216).
     const root = heap.exports.buddy_root() >>> 0;
