@@ -270,6 +270,27 @@ test("a pointer into a slab that is not a live slot is rejected in O(1), nothing
   assert.equal(e.buddy_check(), ErrorCode.OK);
 });
 
+test("a slab finds free slots in its bitmap: a freed slot keeps its bytes, and the lowest free slot is taken first", () => {
+  const e = load("release");
+  const bytes = () => new Uint8Array(e.memory.buffer);
+  const kept = (p, n, v) => bytes().subarray(p, p + n).every((b) => b === v);
+  for (const size of [16, 48, 64, 1000, 1984]) { // classes in 8 KiB slabs: slots in any heap
+    const ps = Array.from({ length: 40 }, () => e.malloc(size) >>> 0);
+    ps.forEach((p, i) => bytes().fill(i + 1, p, p + size)); // each slot its own pattern
+    const freed = [17, 3, 30, 5];
+    for (const i of freed) e.free(ps[i]);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+    for (const i of freed) assert.ok(kept(ps[i], size, i + 1), `${size} B: free left slot ${i}'s bytes alone`);
+    const again = freed.map(() => e.malloc(size) >>> 0);
+    const oneSlab = ps.every((p) => (p & ~8191) === (ps[0] & ~8191));
+    if (oneSlab) assert.deepEqual(again, freed.map((i) => ps[i]).sort((a, b) => a - b), `${size} B: lowest free slot first`);
+    else assert.deepEqual([...again].sort((a, b) => a - b), freed.map((i) => ps[i]).sort((a, b) => a - b), `${size} B: the freed slots again`);
+    for (const i of freed) assert.ok(kept(ps[i], size, i + 1), `${size} B: malloc left slot ${i}'s bytes alone`);
+    for (const p of ps) e.free(p);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+  }
+});
+
 test("every class's slab: its size as layout.ts says, misuse of its slots rejected in O(1), nothing changed", () => {
   const e = load("release");
   const big = e.malloc(8 << 20) >>> 0; // the heap past 8 MiB: every class takes slots (64 slabs of 128 KiB)
