@@ -91,8 +91,9 @@ export enum CheckFailure {
   METADATA = 11,
   /** Eager coalescing is configured, yet two free buddies were left unmerged. */
   UNMERGED_BUDDIES = 12,
-  /** A slab (size classes): its header, slot bitmap or free slots disagree, a slab bit marks
-   *  no slab, or a class's list of slabs with a free slot is wrong. */
+  /** A slab (size classes): its header and slot bitmap disagree (the live count, the scan
+   *  word, the bits past the last slot), a slab bit marks no slab, or a class's list of slabs
+   *  with a free slot is wrong. */
   SLABS = 13,
   /** A run (heap.ts, "Runs"): not made of adjacent allocated blocks of 64 KiB and up, outside
    *  the heap, or overlapping another. */
