@@ -518,8 +518,9 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 //  32 bits      one bit per slot, set iff the slot is in use, up to `first`; the bits past
 //               the last slot in its word are set
 // ╘════════════════════════════════════════════════╛
-// Free slots are found in the bitmap, not linked through the slots: the memory of a slot is
-// never read or written by the allocator, free or in use.
+// Free slots are found in the bitmap, not linked through the slots: taking and freeing a slot
+// never read or write its memory (calloc's zeroing, realloc's copy and a runtime slot's
+// 4-byte prefix are writes the caller asked for).
 // Slot i is at slab + first + i * size. A power-of-two class's slots are aligned to their size
 // (first is rounded up to it), every other class's to 16; in a runtime heap (FLAG_RT_SLOTS)
 // every slot is at 12 mod 16 (first is 16-aligned plus 12).
