@@ -10,7 +10,7 @@ import {
   getPrev, testBit, sizeOf,
   FLAG_SLABS, FLAG_RT_SLOTS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
   classSize, slabClass, slabLive, slabScan, slabNext, slabPrev, slabSlots, slabFirst,
-  slabBits, getTail, slabLogOf, slabLog, slabSlotSize, classAt, CLASS_STEPS,
+  slabBits, slabTailBits, getTail, slabLogOf, slabLog, slabSlotSize, classAt, CLASS_STEPS,
   stepTop, SLAB_TOP_LOG, SLAB_MAX, FLAG_RUNS, RUN_SLOTS, RUN_MIN_LOG, getRunCount, getRunStart, getRunEnd,
 } from "./layout";
 import { validateConfig, leafOrder, freeBytes } from "./heap";
@@ -40,7 +40,7 @@ function checkSlab(root: usize, s: usize, flags: u32): i64 {
     let word = load<u32>(bits + (<usize>w << 2));
     if (w < scan && word != 0xFFFFFFFF) return -1;
     if (w == slots >> 5) { // the word past the last slot: its tail bits set, not counted
-      let tail = <u32>0xFFFFFFFF << (slots & 31);
+      let tail = slabTailBits(slots);
       if ((word & tail) != tail) return -1;
       word &= ~tail;
     }

@@ -644,8 +644,11 @@ export function setSlabHeader(s: usize, c: u32, log: u32, size: usize, slots: u3
   store<u32>(s, c | (log << 8) | (<u32>size << 16), 0);
   store<u32>(s, slots, 24);
   store<u32>(s, first, 28);
-  if (slots & 31) store<u32>(slabBits(s) + (<usize>(slots >> 5) << 2), <u32>0xFFFFFFFF << (slots & 31));
+  if (slots & 31) store<u32>(slabBits(s) + (<usize>(slots >> 5) << 2), slabTailBits(slots));
 }
+/** The bits past the last of `slots` slots in its bitmap word (set in every slab). */
+// @ts-ignore: decorator
+@inline export function slabTailBits(slots: u32): u32 { return <u32>0xFFFFFFFF << (slots & 31); }
 /** The slab's bitmap of slots in use. */
 // @ts-ignore: decorator
 @inline export function slabBits(s: usize): usize { return s + SLAB_HEADER; }
