@@ -496,7 +496,7 @@ function takeLarge(root: usize, size: usize, k: u32, minLog: u32, runs: u32): us
   if (runs && minLog + k > RUN_MIN_LOG && (size & (size - 1)) && (getFlags(root) & FLAG_RUNS)) {
     let p = takeBlock(root, k, k, false); // merges deferred blocks before it gives up
     if (!p) p = takeRun(root, size, k, minLog);
-    if (!p && (runs & RUNS_GROWN)) p = growForRun(root, size, k, minLog);
+    if (!p && (runs & RUNS_GROWN)) p = growForRun(root, size, k, minLog, (runs & RUNS_HALF) != 0);
     if (p) return p;
     // What takeBlock(.., true) would do from here, without merging a second time.
     return grow(root, k) ? takeBlock(root, k, k, false) : 0;
@@ -505,15 +505,25 @@ function takeLarge(root: usize, size: usize, k: u32, minLog: u32, runs: u32): us
 }
 
 /** takeLarge's choice of runs: from free blocks only (takeRun), or by growing memory as well
- *  (growForRun). A realloc that moves takes the first kind only: the trace workload's growing
- *  buffers, moved into runs grown at the top of memory, took the top from the buffers that
- *  grow there in place (twice the bytes copied, 1.2x the time, for +2 points of efficiency). */
+ *  (growForRun) when that takes fewer pages than a block's growth, or with RUNS_HALF fewer
+ *  than half as many. A realloc that moves takes RUNS_MOVING: the trace workload's growing
+ *  buffers, moved into runs grown at the top whenever that saved a page, took the top from
+ *  the buffers that grow there in place (twice the bytes copied, 1.2x the time, for +2 points
+ *  of efficiency); with free runs only, a growing buffer that found none took a whole new
+ *  block of memory where most of it lay free at the top (trace at the benchmark's first seed:
+ *  a 3.65 MiB buffer grew memory from 32 to 36 MiB with 3.5 MiB free at the top). Half: trace
+ *  60.4% mean efficiency over seeds 1 to 16 (59.4% with free runs only, TLSF 57.9%) for
+ *  1.0x to 1.2x its time (docs/design.md, "Runs"). */
 // @ts-ignore: decorator
 @inline const RUNS_FREE: u32 = 1;
 // @ts-ignore: decorator
-@inline const RUNS_ANY: u32 = 3;
-// @ts-ignore: decorator
 @inline const RUNS_GROWN: u32 = 2;
+// @ts-ignore: decorator
+@inline const RUNS_HALF: u32 = 4;
+// @ts-ignore: decorator
+@inline const RUNS_ANY: u32 = RUNS_FREE | RUNS_GROWN;
+// @ts-ignore: decorator
+@inline const RUNS_MOVING: u32 = RUNS_ANY | RUNS_HALF;
 
 /** Takes the shortest run that holds `size` bytes (order k) and has no block of order k or
  *  more in it (the caller found none free), starting at one of the first LOW_SPLIT_TRIES free
@@ -573,18 +583,19 @@ function makeRun(root: usize, x: usize, bytes: usize, minLog: u32): void {
 
 /** A run made by growing memory, from the free blocks at the top of the heap if any (pages
  *  are 64 KiB, so every block the new memory is cut into can be in a run): when `size` bytes
- *  (order k) need fewer new pages that way than a free block of order k does, which must be
+ *  (order k) need fewer new pages that way (with `half`, fewer than half as many) than a free
+ *  block of order k does, which must be
  *  aligned to its size (at 1.5 MiB of memory with 384 KiB free at the top, a 645 KiB request
  *  grows memory to 3 MiB for a block, to 2 MiB for a run; TLSF grows by what it needs, as the
  *  run does). Or, when the free blocks at the top hold `size` already, the run without
  *  growing (takeRun starts from the first blocks of each list only). 0 if the heap cannot
  *  grow or a block costs no more. */
-function growForRun(root: usize, size: usize, k: u32, minLog: u32): usize {
+function growForRun(root: usize, size: usize, k: u32, minLog: u32, half: bool): usize {
   if (getRunCount(root) >= RUN_SLOTS) return 0;
   let a = topStretch(root, minLog);
   if (!a) return 0;
   if (memoryTop() - a < size) {
-    if (!growUnder(root, a, size, sizeOf(k, minLog), minLog)) return 0;
+    if (!growUnder(root, a, size, sizeOf(k, minLog), minLog, half)) return 0;
     // The new memory may have merged into a block of order k. (Not takeBlock when there is
     // none: its coalesce() would move the metadata down, maybe into the stretch.)
     if (getNonEmpty(root) & (<u32>-1 << k)) return takeBlock(root, k, k, false);
@@ -619,12 +630,12 @@ function topStretch(root: usize, minLog: u32): usize {
  *  pages past those (at the new memory's start it would cut the stretch in two). When `block`
  *  is not 0, only if that takes fewer pages than a growth for a free block of `block` bytes
  *  (grow). false if memory did not grow. */
-function growUnder(root: usize, a: usize, size: usize, block: usize, minLog: u32): bool {
+function growUnder(root: usize, a: usize, size: usize, block: usize, minLog: u32, half: bool): bool {
   let top = memoryTop();
   let need = <u32>((size - (top - a) + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
   if (block) {
     let least = blockGrowth(root, top, block);
-    if (least && need >= least) return false;
+    if (least && (half ? need << 1 : need) >= least) return false;
   }
   // growTo adds at least 1/GROW_STEP of memory: the metadata is sized for what it adds.
   let before = <u32>memory.size();
@@ -656,7 +667,7 @@ function growRun(root: usize, r: u32, size: usize, minLog: u32): bool {
   let least = RUN_MIN_LOG - minLog;
   let more = freeStretch(root, e, size - (e - a), least, minLog);
   if (e - a + more < size) {
-    if (e + more != topStretchEnd(root) || !growUnder(root, a, size, 0, minLog)) return false;
+    if (e + more != topStretchEnd(root) || !growUnder(root, a, size, 0, minLog, false)) return false;
     more = freeStretch(root, e, size - (e - a), least, minLog);
     if (e - a + more < size) return false;
   }
@@ -1025,8 +1036,9 @@ function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool)
  *  ones, took the bottom of the largest free block each time: at a growth (seed 1), 47 of the
  *  heap's 90 1 MiB regions held nothing but one such block, 49 of them at the region's start,
  *  and every 1 MiB request grew memory (33% efficiency over seeds 1 to 3; 68% with the
- *  table). With no such block free, a run of free blocks for `size` if one holds it (takeLarge,
- *  RUNS_FREE), else a block memory grows for; 0 if there is none even then. */
+ *  table). With no such block free, a run of free blocks for `size` if one holds it, or one
+ *  grown at the top if that takes under half the pages a block would (takeLarge, RUNS_MOVING),
+ *  else a block memory grows for; 0 if there is none even then. */
 function takeRoomy(root: usize, p: usize, k2: u32, size: usize, minLog: u32): usize {
   let q: usize = 0;
   let nonEmpty = getNonEmpty(root);
@@ -1035,7 +1047,7 @@ function takeRoomy(root: usize, p: usize, k2: u32, size: usize, minLog: u32): us
     let vector = minLog + k2 >= REALLOC_ROOM_LOG && grownEntry(root, p) != 0;
     q = takeBlock(root, k2, vector ? largest : k2 + 1, false);
   }
-  if (!q) q = takeLarge(root, size, k2, minLog, RUNS_FREE);
+  if (!q) q = takeLarge(root, size, k2, minLog, RUNS_MOVING);
   if (q) setGrown(root, p, q);
   return q;
 }

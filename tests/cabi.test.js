@@ -508,6 +508,35 @@ test("runs: memory grows under the free blocks at the top by what a run needs, a
   }
 });
 
+test("runs: a realloc that moves grows memory for a run when that takes under half the pages a block would", () => {
+  // heap.ts, RUNS_MOVING. A 512 KiB block at 512 KiB (the upper half of the first MiB, so it
+  // cannot grow in place) is reallocated to 900 KiB, whose block (1 MiB) would be new memory
+  // at 2 MiB: 16 pages. With 768 KiB free at the top of 2 MiB, a run there needs 3 pages, fewer
+  // than half: the run is taken. With 256 KiB free at the top it needs 11, not fewer than half
+  // of 16: the block is taken (growth for a run saves less than the moves it causes cost).
+  const K = 1024;
+  for (const build of ["release", "debug", "checked"]) {
+    for (const [freeAtTop, at, usable, memory] of [[768, 1280, 960, 2240], [256, 2048, 1024, 3072]]) {
+      const e = stretchAt1MiB(build, 2 << 20);
+      const top = e.malloc(512 * K) >>> 0;
+      assert.equal(top, 1536 * K, "the free 512 KiB at the top, held");
+      e.free(512 * K);
+      e.free(768 * K);
+      const b = e.malloc(512 * K) >>> 0;
+      assert.equal(b, 512 * K, "the two 256 KiB blocks freed, merged");
+      e.free(top);
+      if (freeAtTop === 256) assert.deepEqual([e.malloc(256 * K) >>> 0, e.malloc(256 * K) >>> 0], [1280 * K, 1536 * K]);
+      new Uint8Array(e.memory.buffer, b, 512 * K).fill(3);
+      const q = e.realloc(b, 900 * K) >>> 0;
+      const what = `${build}, ${freeAtTop} KiB free at the top`;
+      assert.deepEqual([q / K, e.malloc_usable_size(q) / K, e.memory.buffer.byteLength / K], [at, usable, memory], what);
+      assert.ok(new Uint8Array(e.memory.buffer, q, 512 * K).every((x) => x === 3), `${what}: contents moved`);
+      assert.equal(e.buddy_free(b), ErrorCode.DOUBLE_FREE, `${what}: the old block was freed`);
+      assert.equal(e.buddy_check(), ErrorCode.OK, what);
+    }
+  }
+});
+
 test("the checked build runs check() after every call: a corruption traps in the next call", () => {
   // In the checked run build/as-buddy.wasm is the checked build: its release half is moot.
   for (const build of CHECKED_RUN ? ["checked"] : ["release", "checked"]) {
