@@ -20,7 +20,7 @@ async function compile(entry, out, runtime, extra = []) {
 /** Builds what the benchmark needs; returns notes on anything it could not build. */
 export async function buildBench() {
   mkdirSync(OUT, { recursive: true });
-  await compile("scripts/bench/driver.ts", "driver.wasm", "stub");
+  await compile("scripts/bench/driver.ts", "driver.wasm", "stub", ["--importMemory"]); // driverImports()
   await compile("scripts/bench/peers/as-heap.ts", "tlsf.wasm", "minimal");
   await compile("scripts/bench/peers/as-heap.ts", "bump.wasm", "stub");
   await compile("scripts/bench/gc-program.ts", "gc-buddy.wasm", "./assembly/runtime/incremental");

@@ -7,7 +7,7 @@
 // Two GC program modules (build/bench/gc-*.wasm, which export `run`: a runtime's old and new
 // build, or as-buddy's and TLSF's) compare the same way on `run(200000)`, ns per iteration.
 import { readFileSync } from "node:fs";
-import { plan } from "./suite.js";
+import { plan, driverImports } from "./suite.js";
 
 const [a, b, only = "pairs,churn,fill,random", runsArg = "7"] = process.argv.slice(2);
 if (!a || !b) throw new Error("usage: node scripts/bench/compare.js a.wasm b.wasm [workloads] [runs]");
@@ -36,7 +36,7 @@ for (const w of plan(1).filter((x) => only.split(",").includes(x.name))) {
   const ns = [[], []];
   const once = (k) => {
     const alloc = new WebAssembly.Instance(modules[k], {}).exports;
-    const d = new WebAssembly.Instance(driver, { alloc }).exports;
+    const d = new WebAssembly.Instance(driver, driverImports(alloc)).exports;
     const t0 = performance.now();
     const calls = d[w.fn ?? w.name](...w.args, 0x2545f491) >>> 0;
     return ((performance.now() - t0) * 1e6) / calls;

@@ -2,7 +2,9 @@
 // under test through imports, so no JavaScript is in the loop. The same driver is linked to
 // every peer (as-buddy, TLSF, bump, dlmalloc), and a fixed-seed PRNG makes the operation
 // sequence identical for all of them. Each workload returns the number of allocator calls.
-// The driver's own arrays live in its own memory (stub runtime), apart from the allocator's.
+// The driver's own arrays live in its own memory (stub runtime), apart from the allocator's;
+// the memory is imported, one for every run (suite.js, driverImports), so that its pages are
+// touched once, not in every run's time.
 
 @external("alloc", "malloc") declare function malloc(size: usize): usize;
 @external("alloc", "free") declare function free(ptr: usize): void;

@@ -9,6 +9,7 @@
 // seeds 1..N, or @s1,s2,... for those seeds (the benchmark's runs take 625341585 and the four
 // after it, suite.js). With one seed it prints one decimal more.
 import { readFileSync } from "node:fs";
+import { driverImports } from "./suite.js";
 
 const [name, argText = "", seedsText, ...wasms] = process.argv.slice(2);
 const driver = new WebAssembly.Module(readFileSync(new URL("../../build/bench/driver.wasm", import.meta.url)));
@@ -28,7 +29,7 @@ for (const wasm of wasms) {
   for (const seed of seeds) {
     const alloc = new WebAssembly.Instance(module, {}).exports;
     alloc._initialize?.(); // a WASI reactor's constructors (emmalloc), as suite.js runs them
-    const d = new WebAssembly.Instance(driver, { alloc }).exports;
+    const d = new WebAssembly.Instance(driver, driverImports(alloc)).exports;
     d[name](...args, seed);
     if (d.failedCalls()) console.error(`${wasm}, seed ${seed}: ${d.failedCalls()} calls failed`);
     out.push(d.peakLiveBytes() / alloc.memory.buffer.byteLength); // memory never shrinks: its size is its peak

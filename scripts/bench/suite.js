@@ -45,6 +45,16 @@ const POOL_BYTES = 512 * 2 ** 20;
  *  workloads run for it at 2% of the scale (the row says so), else they take hours. */
 const THING_SLOW = { churn: 0.02, fill: 0.02, random: 0.02, reallocmix: 0.02, trace: 0.02, powerlaw: 0.02, uniform: 0.02 };
 
+/** The driver's imports for one allocator instance's exports. Its memory (its own arrays, the
+ *  stub runtime's) is imported, one for every run of every peer in a process: a memory of its
+ *  own per instance put the first touch of fill's 16 MiB of slot arrays into each run's time
+ *  (10 ns a call, 15% of as-buddy's, for every peer alike: `compare.js`'s loop with a fresh
+ *  driver memory and with one kept, 73 and 63 ns). The runs' warm-ups touch it first. */
+const driverMemory = new WebAssembly.Memory({ initial: 1 });
+export function driverImports(alloc) {
+  return { alloc, env: { memory: driverMemory } };
+}
+
 export async function runSuite(env) {
   const { now, log = () => {}, scale = 1, runs = 5, seed = 0x2545f491, modes = ["wasm", "js"], only = null } = env;
   const driver = await env.loadModule("driver");
@@ -76,7 +86,7 @@ export async function runSuite(env) {
         if (peer === "bump" && !BUMP_WORKLOADS.includes(w.name)) continue;
         fns[peer] = (s) => {
           const alloc = instantiate(peer);
-          const d = new WebAssembly.Instance(driver, { alloc }).exports;
+          const d = new WebAssembly.Instance(driver, driverImports(alloc)).exports;
           const t0 = now();
           const calls = d[fn](...w.args, s) >>> 0;
           const ms = now() - t0;
