@@ -513,7 +513,7 @@ function takeLarge(root: usize, size: usize, k: u32, minLog: u32, runs: u32): us
  *  block of memory where most of it lay free at the top (trace at the benchmark's first seed:
  *  a 3.65 MiB buffer grew memory from 32 to 36 MiB with 3.5 MiB free at the top). Half: trace
  *  60.4% mean efficiency over seeds 1 to 16 (59.4% with free runs only, TLSF 57.9%) for
- *  1.0x to 1.2x its time (docs/design.md, "Runs"). */
+ *  1.0x to 1.14x its time per draw, 1.2x to 1.45x on one (docs/design.md, "Runs"). */
 // @ts-ignore: decorator
 @inline const RUNS_FREE: u32 = 1;
 // @ts-ignore: decorator
