@@ -584,12 +584,11 @@ function makeRun(root: usize, x: usize, bytes: usize, minLog: u32): void {
 /** A run made by growing memory, from the free blocks at the top of the heap if any (pages
  *  are 64 KiB, so every block the new memory is cut into can be in a run): when `size` bytes
  *  (order k) need fewer new pages that way (with `half`, fewer than half as many) than a free
- *  block of order k does, which must be
- *  aligned to its size (at 1.5 MiB of memory with 384 KiB free at the top, a 645 KiB request
- *  grows memory to 3 MiB for a block, to 2 MiB for a run; TLSF grows by what it needs, as the
- *  run does). Or, when the free blocks at the top hold `size` already, the run without
- *  growing (takeRun starts from the first blocks of each list only). 0 if the heap cannot
- *  grow or a block costs no more. */
+ *  block of order k does, which must be aligned to its size (at 1.5 MiB of memory with
+ *  384 KiB free at the top, a 645 KiB request grows memory to 3 MiB for a block, to 2 MiB for
+ *  a run; TLSF grows by what it needs, as the run does). Or, when the free blocks at the top
+ *  hold `size` already, the run without growing (takeRun starts from the first blocks of each
+ *  list only). 0 if the heap cannot grow or a block costs no more. */
 function growForRun(root: usize, size: usize, k: u32, minLog: u32, half: bool): usize {
   if (getRunCount(root) >= RUN_SLOTS) return 0;
   let a = topStretch(root, minLog);
