@@ -48,8 +48,8 @@ const THING_SLOW = { churn: 0.02, fill: 0.02, random: 0.02, reallocmix: 0.02, tr
 /** The driver's imports for one allocator instance's exports. Its memory (its own arrays, the
  *  stub runtime's) is imported, one for every run of every peer in a process: a memory of its
  *  own per instance put the first touch of fill's 16 MiB of slot arrays into each run's time
- *  (10 ns a call, 15% of as-buddy's, for every peer alike: `compare.js`'s loop with a fresh
- *  driver memory and with one kept, 73 and 63 ns). The runs' warm-ups touch it first. */
+ *  (10 ns a call, 14% of as-buddy's, for every peer alike: a scratch copy of `compare.js`'s
+ *  loop, 5 runs, with a fresh driver memory and with one kept, 73 and 63 ns). The runs' warm-ups touch it first. */
 const driverMemory = new WebAssembly.Memory({ initial: 1 });
 export function driverImports(alloc) {
   return { alloc, env: { memory: driverMemory } };
