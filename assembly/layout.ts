@@ -224,6 +224,12 @@ export enum Counter {
  *  free blocks of 64 KiB and up, before the heap grows or fails. */
 // @ts-ignore: decorator
 @inline export const FLAG_RUNS: u32 = 32;
+/** flags bit: slots from the smallest class (16 B) whatever the minimum block, which then sets
+ *  only the buddy's granule (blocks, and the metadata: two bits per minimum block). The C
+ *  module's own heap (abi/module.ts) has it with 64-byte minimum blocks; without it a slot is
+ *  never smaller than the minimum block a heap was configured with. */
+// @ts-ignore: decorator
+@inline export const FLAG_FINE_SLOTS: u32 = 64;
 /** What init gives a heap unless asked for the textbook buddy (power-of-two blocks only, LIFO
  *  lists) or, in the threads build, whose per-instance caches hold whole blocks, no slabs. */
 // @ts-ignore: decorator

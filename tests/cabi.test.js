@@ -79,7 +79,9 @@ for (const build of ["release", "debug", "checked"]) {
       for (const align of [16, 64, 4096, 65536, 1 << 20]) {
         const p = e.aligned_alloc(align, 24) >>> 0;
         assert.equal(p % align, 0, `aligned to ${align}`);
-        assert.equal(e.malloc_usable_size(p), 32, "not inflated by the alignment");
+        // 24 bytes take 32, a slot or a block, but a block is never below the minimum block
+        // (64 bytes in the module's own heap).
+        assert.equal(e.malloc_usable_size(p), Math.max(32, align > 32 ? stats(e).minBlock : 0), "not inflated by the alignment");
       }
       const before = state(e);
       const failed = stats(e).failedAllocs;
@@ -169,6 +171,50 @@ for (const build of ["release", "debug", "checked"]) {
       assert.equal(e.memory.buffer.byteLength, bytes);
       assert.equal(stats(e).grows, 0);
     });
+
+    test("the module's own heap: 64-byte minimum blocks, slots from 16 bytes; buddy_init's minimum block bounds its slots", () => {
+      const e = load(build);
+      const p = e.malloc(1) >>> 0;
+      assert.equal(stats(e).minBlock, 64);
+      assert.equal(e.malloc_usable_size(p) >>> 0, 16, "a 1-byte request takes a 16-byte slot");
+      assert.equal(e.malloc_usable_size(e.malloc(40) >>> 0) >>> 0, 48);
+      const f = load(build);
+      assert.equal(f.buddy_init(64, -1, 65535, 16, 0), ErrorCode.OK);
+      assert.equal(f.malloc_usable_size(f.malloc(1) >>> 0) >>> 0, 64, "configured: never below the minimum block");
+      const g = load(build);
+      assert.equal(g.buddy_init(0, -1, 100, 16, 0), ErrorCode.OK, "0: the module's own minimum block");
+      assert.deepEqual([stats(g).minBlock, g.malloc_usable_size(g.malloc(1) >>> 0) >>> 0], [64, 16]);
+      const t = load(build);
+      assert.equal(t.buddy_init(0, -1, 100, 16, 1), ErrorCode.OK);
+      assert.deepEqual([stats(t).minBlock, t.malloc_usable_size(t.malloc(1) >>> 0) >>> 0], [16, 16], "the textbook buddy's default: 16");
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+      assert.equal(f.buddy_check(), ErrorCode.OK);
+    });
+
+    test("before memory grows for a new slab, a request takes a free slot of a class up to 5/4 its own", () => {
+      const e = load(build);
+      assert.equal(e.buddy_init(16, 27, 0, 0), ErrorCode.OK); // never grows
+      const big = e.malloc(128) >>> 0;  // a slab of the 128-byte class, with free slots
+      const odd = e.malloc(72) >>> 0;   // and one of the 80-byte class
+      const held = [];
+      for (let q; (q = e.malloc(100) >>> 0); ) held.push(q); // class 112, then what it may borrow
+      assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+      const sizes = new Set(held.map((q) => e.malloc_usable_size(q) >>> 0));
+      assert.ok(sizes.has(112) && sizes.has(128), `took 112-byte slots, then 128-byte ones: ${[...sizes]}`);
+      assert.ok([...sizes].every((n) => n <= 140), "never past 5/4 of its class");
+      // Freed: the one free slot in the heap is a 128-byte one, and a 100-byte request takes it.
+      e.free(big);
+      const q = e.malloc(100) >>> 0;
+      assert.equal(q, big);
+      assert.equal(e.malloc_usable_size(q) >>> 0, 128);
+      assert.equal(e.buddy_dealloc(q, 100, 0), ErrorCode.OK, "a sized free with the size asked for matches");
+      // A power of two must be aligned to itself: the 80-byte slot is not a 64-byte one's.
+      e.free(odd);
+      const r = e.malloc(64) >>> 0;
+      assert.notEqual(r, odd);
+      assert.ok(r && r % 64 === 0, "a new 64-byte slab, where the emptied 80-byte one was (coalesce gave it back)");
+      assert.equal(e.buddy_check(), ErrorCode.OK);
+    });
   });
 }
 
@@ -217,24 +263,30 @@ test("a block no 4 GiB memory can hold fails at once with OUT_OF_MEMORY, nothing
 
 // Size classes (assembly/slab.ts): a request up to 16 KiB takes a slot of its class, but for
 // the classes whose slab is above 8 KiB until the heap is 64 times their slab.
-import { classSize, takesSlot, slabBytes } from "./model.js";
+import { classSize, takesSlot, slabBytes, mayBorrow } from "./model.js";
 
 test("every size from 1 to 16384 takes its class's slot or its block, as the model says, aligned as it says", () => {
   const e = load("release");
   const ptrs = [];
-  const seen = { slot: 0, gated: 0 };
+  const seen = { slot: 0, gated: 0, borrowed: 0 };
+  const minBlock = stats(e).minBlock;
   for (let size = 1; size <= 16384; size++) {
     const total = stats(e).totalBytes;
     const p = e.malloc(size) >>> 0;
     const c = classSize(size);
     const pow2 = (c & (c - 1)) === 0;
     const slot = takesSlot(size, 0, total);
-    const want = slot ? c : 2 ** Math.ceil(Math.log2(size));
-    assert.equal(e.malloc_usable_size(p) >>> 0, want, `malloc(${size}) in a heap of ${total} bytes: ${slot ? "a slot" : "a block"} of ${want} bytes`);
+    let want = slot ? c : Math.max(minBlock, 2 ** Math.ceil(Math.log2(size)));
+    const usable = e.malloc_usable_size(p) >>> 0;
+    ptrs.push(p);
+    if (usable !== want && mayBorrow(size, 0, total, usable, p)) { // heap.ts, borrowSlab: checked there
+      seen.borrowed++;
+      continue;
+    }
+    assert.equal(usable, want, `malloc(${size}) in a heap of ${total} bytes: ${slot ? "a slot" : "a block"} of ${want} bytes`);
     assert.equal(p % (pow2 || !slot ? want : 16), 0, `malloc(${size}) aligned`);
     if (slot) seen.slot++;
     else seen.gated++;
-    ptrs.push(p);
   }
   assert.ok(seen.gated > 0 && seen.slot > 0, `both sides of the heap-size rule were met: ${JSON.stringify(seen)}`);
   assert.equal(stats(e).usedBytes, ptrs.reduce((n, p) => n + (e.malloc_usable_size(p) >>> 0), 0));
@@ -436,7 +488,8 @@ test("runs: a large request that no free block holds takes adjacent free blocks 
     assert.equal(e.buddy_check(), ErrorCode.OK);
     // A walk of the blocks (buddy_leaf: order | state << 8) shows the run's second block as
     // its continuation (state 4), the first as an allocated block (0).
-    assert.deepEqual([e.buddy_leaf(p), e.buddy_leaf(p + 256 * K)].map((i) => [i & 0xff, (i >>> 8) & 7]), [[14, 0], [15, 4]]);
+    const order256K = Math.log2(256 * K / stats(e).minBlock);
+    assert.deepEqual([e.buddy_leaf(p), e.buddy_leaf(p + 256 * K)].map((i) => [i & 0xff, (i >>> 8) & 7]), [[order256K, 0], [order256K + 1, 4]]);
     // (The checked build would trap in the next call; in the checked run, "release" is it.)
     if (build === "debug" || build === "release" && !CHECKED_RUN) {
       // check() holds the run table to the blocks (layout.ts: runCount at 72, runs at 1440):

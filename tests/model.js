@@ -90,6 +90,21 @@ export function placement(size, align, total) {
   return { extent: block, alignment: Math.max(block, align || 1), slot: false };
 }
 
+/** What else a slot request may take when its class has no free slot and no free block holds
+ *  a new slab (assembly/heap.ts, borrowSlab): a slot of one of the next 4 classes up of at
+ *  most 5/4 its class's size (a power-of-two class if it needs more than 16-byte alignment),
+ *  or a free block of its power of two. Whether it does depends on the free blocks, which the
+ *  model does not track: placeNew checks that what it got is one of these. */
+export function mayBorrow(size, align, total, usable, p) {
+  if (!takesSlot(size, align, total)) return false;
+  const c = classSize(size);
+  if (usable === blockOf(size)) return p % usable === 0;
+  const i = CLASSES.findIndex(([x]) => x === c);
+  const j = CLASSES.findIndex(([x]) => x === usable);
+  const pow2 = isPow2(size) || (align || 1) > 16;
+  return j > i && j - i <= 4 && usable <= c + (c >> 2) && (!pow2 || isPow2(usable)) && p % (isPow2(usable) ? usable : 16) === 0;
+}
+
 /** Whether an allocation of `size` aligned to `align` may be a run (assembly/heap.ts, "Runs"):
  *  a block request of more than 64 KiB that is not a power of two, aligned to 64 KiB at most.
  *  Whether it is one depends on the free blocks (a run only where no block of its order is
@@ -191,6 +206,11 @@ export function createHarness(config, coverage = newCoverage(), build = "release
       extent = usable;
       alignment = RUN_BLOCK;
       coverage.runs++;
+    }
+    if (usable !== extent && slot && mayBorrow(size, align, total, usable, p)) {
+      extent = usable;
+      alignment = 16;
+      coverage.borrows++;
     }
     expectEq(usable, extent, `usableSize of ${p} for ${size} bytes aligned to ${align}`);
     if (p % alignment) fail(`${slot ? "slot" : "block"} ${p} of ${extent} bytes not aligned to ${alignment}`);
@@ -387,7 +407,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
 }
 
 export function newCoverage() {
-  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, grewInPlace: 0, maxLive: 0, slots: 0, runs: 0 };
+  return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, grewInPlace: 0, maxLive: 0, slots: 0, runs: 0, borrows: 0 };
 }
 
 /** Coverage in words, for reports. */
@@ -396,5 +416,5 @@ export function describeCoverage(c) {
     .map(([k, v]) => `${Object.keys(ErrorCode).find((n) => ErrorCode[n] === Number(k))}=${v}`).join(" ");
   const ops = Object.entries(c.ops).map(([k, v]) => `${k}=${v}`).join(" ");
   return `${c.steps} steps; ops: ${ops}; results: ${codes}; heap growths ${c.grows}, regions added ${c.regionsAdded}, ` +
-    `reallocs in place ${c.inPlace} (${c.grewInPlace} growing memory), moved ${c.moved}, slots ${c.slots}, runs ${c.runs}, most live blocks ${c.maxLive}`;
+    `reallocs in place ${c.inPlace} (${c.grewInPlace} growing memory), moved ${c.moved}, slots ${c.slots} (${c.borrows} of a larger class or a block), runs ${c.runs}, most live blocks ${c.maxLive}`;
 }

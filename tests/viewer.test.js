@@ -139,8 +139,9 @@ test("the walking exports answer bad input with 'no block' and change nothing", 
   const before = JSON.stringify([heap.stats(), pool.stats()]);
   const NONE = 0xffffffff;
   const slab = p & ~8191;
-  assert.equal(e.buddy_leaf(slab) >>> 0, 9 | (3 << 8) | ((64 / 16) << 11), "the 8 KiB slab of the 64-byte slot: order 9, a slab, 64 live bytes");
-  assert.equal(e.buddy_leaf(b) >>> 0, 8, "a live 4 KiB block: order 8, allocated");
+  // The module's own heap: 64-byte minimum blocks, so 8 KiB is order 7 and 4 KiB order 6.
+  assert.equal(e.buddy_leaf(slab) >>> 0, 7 | (3 << 8) | ((64 / 16) << 11), "the 8 KiB slab of the 64-byte slot: order 7, a slab, 64 live bytes");
+  assert.equal(e.buddy_leaf(b) >>> 0, 6, "a live 4 KiB block: order 6, allocated");
   for (const bad of [0, 8, p, p + 16, b + 16, b + 1, 0xfffffff0, heap.memory.buffer.byteLength]) assert.equal(e.buddy_leaf(bad) >>> 0, NONE, `buddy_leaf(${bad})`);
   assert.equal(e.buddy_region_start(1) >>> 0, 0);
   assert.equal(e.buddy_region_end(99) >>> 0, 0);

@@ -1,6 +1,7 @@
 // The standard C names (build/as-buddy.wasm and its host build): as-buddy as the allocator of
 // other code. C contracts: a failed call returns 0 (the reason is buddy_last_error()),
-// free(0) does nothing, malloc(0) returns a unique minimum block, every block is 16-byte
+// free(0) does nothing, malloc(0) returns a unique smallest allocation (malloc(1)'s: a 16-byte
+// slot, or a minimum block without size classes), every block is 16-byte
 // aligned (wasm32's max_align_t), and a bad pointer is rejected without harm.
 
 import * as core from "../heap";

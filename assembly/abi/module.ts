@@ -16,7 +16,7 @@ import { ErrorCode } from "../errors";
 import {
   DEFAULT_DEFER, DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, SHARED_HEADER, SHARED_STATE, SHARED_LOCK,
   SHARED_ERROR, SHARED_SEQ, STATS_SIZE, POOL_STATS_SIZE, MODULE_HEADER, MODULE_STATS,
-  MODULE_POOL_STATS, getLastError, setLastError, Counter, bumpCounter, DEFAULT_FEATURES, FLAG_SLABS,
+  MODULE_POOL_STATS, getLastError, setLastError, Counter, bumpCounter, DEFAULT_FEATURES, FLAG_SLABS, FLAG_FINE_SLOTS,
 } from "../layout";
 
 // @ts-ignore: decorator
@@ -184,11 +184,12 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, featu
 /** The heap's root, the heap set up with the defaults on first use; 0 if setup failed. */
 // @ts-ignore: decorator
 @inline export function heap(): usize {
-  if (!root) setup(DEFAULT_MIN_LOG, AUTO_ORDER, MAX_PAGES, DEFAULT_DEFER, FEATURES);
+  if (!root) setup(OWN_MIN_LOG, AUTO_ORDER, MAX_PAGES, DEFAULT_DEFER, OWN_FEATURES);
   return root;
 }
 
-/** Configures the heap before its first use. minBlock: power of two >= 16 (the C alignment);
+/** Configures the heap before its first use. minBlock: power of two >= 16 (the C alignment),
+ *  or 0 for the heap the module sets up by itself (OWN_MIN_LOG, slots from 16 bytes);
  *  maxOrder: largest block = minBlock << maxOrder (0xFFFFFFFF: the largest minBlock allows);
  *  maxPages: memory limit for growth (0: never grow); deferLimit: see docs/design.md; options:
  *  INIT_TEXTBOOK for the textbook buddy (power-of-two blocks only, no size classes, LIFO free
@@ -197,8 +198,10 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, featu
 export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, options: u32): u32 {
   if (root) return ErrorCode.ALREADY_INITIALIZED;
   if (THREADS && atomic.load<i32>(__heap_base + SHARED_STATE) != 0) return ErrorCode.ALREADY_INITIALIZED;
-  if (minBlock < 16 || (minBlock & (minBlock - 1)) || (options & ~INIT_TEXTBOOK)) return initError = ErrorCode.BAD_CONFIG;
-  return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit, options & INIT_TEXTBOOK ? 0 : FEATURES);
+  if (minBlock && minBlock < 16 || (minBlock & (minBlock - 1)) || (options & ~INIT_TEXTBOOK)) return initError = ErrorCode.BAD_CONFIG;
+  if (options & INIT_TEXTBOOK) return setup(minBlock ? <u32>ctz<u32>(minBlock) : DEFAULT_MIN_LOG, maxOrder, maxPages, deferLimit, 0);
+  if (!minBlock) return setup(OWN_MIN_LOG, maxOrder, maxPages, deferLimit, OWN_FEATURES);
+  return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit, FEATURES);
 }
 
 /** Where the heap is to start (with threads: BAD_CONFIG, their layout is fixed): a guest module
@@ -224,6 +227,19 @@ export function buddy_set_heap_start(start: usize): u32 {
  *  few orders. The one-lock threads build has them. */
 // @ts-ignore: decorator
 @inline const FEATURES: u32 = CACHED ? DEFAULT_FEATURES & ~FLAG_SLABS : DEFAULT_FEATURES;
+
+/** The heap the module sets up by itself (no buddy_init first): 64-byte minimum blocks with
+ *  slots from 16 B (FLAG_FINE_SLOTS), where it has size classes. Every request up to 16 KiB
+ *  takes a slot, so the buddy's granule is felt only by a block for allocAligned's alignment
+ *  past 16 bytes, and the metadata (two bits per minimum block) is 1/256 of the heap instead
+ *  of 1/64. Measured with the size-class borrowing (heap.ts, borrowSlab), against 16-byte
+ *  blocks (`node scripts/bench/efficiency.js`, the benchmark's five seeds, median):
+ *  docs/design.md, "Minimum block". The threads build with caches keeps 16-byte blocks: its
+ *  caches hold whole blocks of a few orders from 16 B. */
+// @ts-ignore: decorator
+@inline const OWN_MIN_LOG: u32 = FEATURES & FLAG_SLABS ? 6 : DEFAULT_MIN_LOG;
+// @ts-ignore: decorator
+@inline const OWN_FEATURES: u32 = FEATURES & FLAG_SLABS ? FEATURES | FLAG_FINE_SLOTS : FEATURES;
 
 /** The error code of this instance's last failed call. */
 export function buddy_last_error(): u32 {

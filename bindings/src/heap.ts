@@ -56,10 +56,11 @@ export interface BuddyHeapOptions {
   initialPages?: number;
   /** The heap grows with memory.grow until memory has this many pages (0: never; default 65535). */
   maxPages?: number;
-  /** Smallest block, a power of two >= 16 (default 16). */
+  /** Smallest block, a power of two >= 16; slots are never smaller. Default: the module's own
+   *  heap's, 64-byte blocks with slots from 16 bytes (16 with `textbook`). */
   minBlock?: number;
   /** Largest block = minBlock << maxOrder, at most 2^31 (default: the largest minBlock allows,
-   *  31 - log2(minBlock): 27 with minBlock 16). */
+   *  31 - log2(minBlock): 25 with 64-byte blocks). */
   maxOrder?: number;
   /** Free-list length below which frees skip coalescing (default 16; 0: always coalesce). */
   deferLimit?: number;
@@ -259,7 +260,7 @@ export class BuddyHeap {
   private static setup(exports: BuddyExports, options: BuddyHeapOptions, shared: SharedHeap | null = null): BuddyHeap {
     const heap = new BuddyHeap(exports, shared);
     // maxOrder 0xFFFFFFFF: the core picks the largest that minBlock allows, as BuddyHeap.init does.
-    const { initialPages, maxPages = 65535, minBlock = 16, maxOrder = 0xffffffff, deferLimit = 16, textbook = false } = options;
+    const { initialPages, maxPages = 65535, minBlock = 0, maxOrder = 0xffffffff, deferLimit = 16, textbook = false } = options;
     if (initialPages !== undefined) {
       const pages = heap.checkU32("create", "initialPages", initialPages, ErrorCode.BAD_CONFIG);
       const have = exports.memory.buffer.byteLength >>> 16;
