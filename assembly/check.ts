@@ -8,7 +8,7 @@ import {
   getSpanLo, getSpanHi, getCapHi, getMetaPtr, getMetaSize, getUsed, getTotal, getFreeBase,
   setCheckDetail, getHead, getCount, getSplitBase, getRegionStart, getRegionEnd, getNext,
   getPrev, testBit, sizeOf,
-  FLAG_SLABS, FLAG_RT_SLOTS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack,
+  FLAG_SLABS, FLAG_RT_SLOTS, SLAB_LOG, SLAB_BYTES, SLAB_CLASSES, getFlags, getSlabBase, getSlabHead, getSlack, getEmptyClasses,
   classSize, slabClass, slabLive, slabScan, slabNext, slabPrev, slabSlots, slabFirst,
   slabBits, slabTailBits, getTail, slabLogOf, slabLog, slabSlotSize, classAt, CLASS_STEPS,
   stepTop, SLAB_TOP_LOG, SLAB_MAX, FLAG_RUNS, RUN_SLOTS, RUN_MIN_LOG, getRunCount, getRunStart, getRunEnd,
@@ -266,7 +266,8 @@ export function check(root: usize): u32 {
   }
 
   // Slabs: a slab bit only on a slab; every class's list holds exactly its slabs with a free
-  // slot, linked both ways; the slack counted is the slack found.
+  // slot, linked both ways; a class with an empty slab kept has its bit in emptyClasses (which
+  // coalesce() reads); the slack counted is the slack found.
   if (slabs) {
     if (popcountRange(getSlabBase(root), lo, capHi, SLAB_LOG) != slabsSeen) return fail(root, CheckFailure.SLABS);
     let listed: usize = 0;
@@ -276,9 +277,11 @@ export function check(root: usize): u32 {
         if (++listed > partialSeen) return fail(root, CheckFailure.SLABS);
         if (q < lo || q >= hi || (q & (SLAB_BYTES - 1)) || !testBit(getSlabBase(root), q >> SLAB_LOG)) return fail(root, CheckFailure.SLABS);
         if (slabClass(q) != c || (q & (slabBytesOf(root, c) - 1)) || slabLive(q) >= slabSlots(q) || slabPrev(q) != prev) return fail(root, CheckFailure.SLABS);
+        if (!slabLive(q) && !((getEmptyClasses(root) >> c) & 1)) return fail(root, CheckFailure.SLABS);
         prev = q;
       }
     }
+    if (getEmptyClasses(root) >> SLAB_CLASSES) return fail(root, CheckFailure.SLABS);
     if (listed != partialSeen || slackSeen != getSlack(root)) return fail(root, CheckFailure.SLABS);
   } else if (getSlack(root)) {
     return fail(root, CheckFailure.SLABS);

@@ -68,7 +68,7 @@ import { ErrorCode } from "./errors";
 //  16 nonEmpty    20 lastError   24 deferLimit  28 regionCount
 //  32 spanLo      36 spanHi      40 capHi       44 metaPtr
 //  48 metaSize    52 growPages   56 usedBytes   60 totalBytes
-//  64 freeBase    68 checkDetail 72 runCount    76 (reserved)
+//  64 freeBase    68 checkDetail 72 runCount    76 grownUsed
 //  80 u64 counters: allocs, frees, splits, merges, failedAllocs, rejectedFrees, grows,
 //                   inPlaceReallocs                                            (80..143)
 // 144 heads[32]   first free block of each order, 0 when empty                 (144..271)
@@ -76,23 +76,26 @@ import { ErrorCode } from "./errors";
 // 400 splitBase[32] biased base address of each order's split bitmap          (400..527)
 // 528 regions[16] (start, end) pairs, sorted by start, never adjacent         (528..655)
 // 656 tails[32]   last free block of each order, 0 when empty                  (656..783)
-// 784 slabs[48]   first slab of each size class with a free slot, 0 if none    (784..975)
-// 976 slackBytes  bytes of slabs not in a live slot (headers and free slots)
-// 980 slabBase    biased base of the slab bitmap (one bit per SLAB_BYTES)
-// 984 dirty       bit k set iff a free of order k skipped merging since the last coalesce()
-// 992 grown[16]   the last 16 blocks that moved by a doubling realloc (heap.ts, takeRoomy: a
+// 784 slabs[54]   first slab of each size class with a free slot, 0 if none    (784..999)
+// 1000 slackBytes bytes of slabs not in a live slot (headers and free slots)
+// 1004 slabBase   biased base of the slab bitmap (one bit per SLAB_BYTES)
+// 1008 dirty      bit k set iff a free of order k skipped merging since the last coalesce()
+// 1016 grown[16]  the last 16 blocks that moved by a doubling realloc (heap.ts, takeRoomy: a
 //                 block found here again is a growing vector); a placement hint only: an
-//                 entry may name a block freed since                            (992..1055)
-// 1056 grownNext  the entry the next block goes to (round robin)
-// 1072 classSizes[48]  u16: the slot size of each size class                    (1072..1167)
-// 1168 classLogs[48]   u8: log2 of each class's slab size                        (1168..1215)
-// 1216 classIndex[209] u8: the class of each step of request sizes (classIndexOf) (1216..1424)
+//                 entry may name a block freed since                            (1016..1079)
+// 1080 grownNext  the entry the next block goes to (round robin)
+// 1088 classSizes[54]  u16: the slot size of each size class                    (1088..1195)
+// 1196 classLogs[54]   u8: log2 of each class's slab size                        (1196..1249)
+// 1250 classIndex[209] u8: the class of each step of request sizes (classIndexOf) (1250..1458)
 //                 Written at init (slab.ts, initClasses) by the rule scripts/size-classes.js
 //                 states: the C module has no static data to hold them.
-// 1440 runs[8]    (start, end) of each live run, runCount of them, unordered: an allocation
-//                 made of adjacent blocks (heap.ts, "Runs")                     (1440..1503)
+// 1464 runs[8]    (start, end) of each live run, runCount of them, unordered: an allocation
+//                 made of adjacent blocks (heap.ts, "Runs")                     (1464..1527)
+// 1528 u64 emptyClasses  bit c set when class c kept a slab that became empty (slab.ts,
+//                 freeSlot): the classes coalesce() looks at, not all of them  (1528..1535)
 // ╘═════════════════════════════════════════════════════════════════════════════════════╛
 //   nonEmpty   bit k set iff heads[k] != 0, so the smallest usable order is one ctz away.
+//   grownUsed  usedBytes when memory last grew for a block (heap.ts, grow): the step's limit.
 //   span       [spanLo, spanHi) covers every region; the metadata has room up to capHi.
 //   freeBase / splitBase: base pointers pre-biased by the span start, so that the word holding
 //              node n is simply base + (n >> 5) * 4 (see "Bitmaps" below).
@@ -136,6 +139,8 @@ import { ErrorCode } from "./errors";
 // @ts-ignore: decorator
 @inline const CB_RUN_COUNT: usize = 72;
 // @ts-ignore: decorator
+@inline const CB_GROWN_USED: usize = 76;
+// @ts-ignore: decorator
 @inline const CB_COUNTERS: usize = 80;
 // @ts-ignore: decorator
 @inline const CB_HEADS: usize = 144;
@@ -150,23 +155,25 @@ import { ErrorCode } from "./errors";
 // @ts-ignore: decorator
 @inline const CB_SLABS: usize = 784;
 // @ts-ignore: decorator
-@inline const CB_SLACK: usize = 976;
+@inline const CB_SLACK: usize = 1000;
 // @ts-ignore: decorator
-@inline const CB_SLAB_BASE: usize = 980;
+@inline const CB_SLAB_BASE: usize = 1004;
 // @ts-ignore: decorator
-@inline const CB_DIRTY: usize = 984;
+@inline const CB_DIRTY: usize = 1008;
 // @ts-ignore: decorator
-@inline const CB_GROWN: usize = 992;
+@inline const CB_GROWN: usize = 1016;
 // @ts-ignore: decorator
-@inline const CB_GROWN_NEXT: usize = 1056;
+@inline const CB_GROWN_NEXT: usize = 1080;
 // @ts-ignore: decorator
-@inline const CB_CLASS_SIZES: usize = 1072;
+@inline const CB_CLASS_SIZES: usize = 1088;
 // @ts-ignore: decorator
-@inline const CB_CLASS_LOGS: usize = 1168;
+@inline const CB_CLASS_LOGS: usize = 1196;
 // @ts-ignore: decorator
-@inline const CB_CLASS_INDEX: usize = 1216;
+@inline const CB_CLASS_INDEX: usize = 1250;
 // @ts-ignore: decorator
-@inline const CB_RUNS: usize = 1440;
+@inline const CB_RUNS: usize = 1464;
+// @ts-ignore: decorator
+@inline const CB_EMPTY_CLASSES: usize = 1528;
 /** A run's blocks are of 2^RUN_MIN_LOG bytes and up (so only such a block's free or lookup
  *  reads the run table), for requests of more than that. */
 // @ts-ignore: decorator
@@ -179,7 +186,7 @@ import { ErrorCode } from "./errors";
 @inline export const GROWN_SLOTS: u32 = 16;
 /** Size of the control block, a multiple of 16. */
 // @ts-ignore: decorator
-@inline export const CB_SIZE: usize = 1504;
+@inline export const CB_SIZE: usize = 1536;
 /** A detached heap's control block (a pool's): it has no slabs, so it ends where the class
  *  tables would begin, and a pool's metadata block does not carry them. */
 // @ts-ignore: decorator
@@ -313,6 +320,14 @@ export enum Counter {
 @inline export function setSlack(root: usize, v: usize): void { store<u32>(root, v, CB_SLACK); }
 // @ts-ignore: decorator
 @inline export function getDirty(root: usize): u32 { return load<u32>(root, CB_DIRTY); }
+// @ts-ignore: decorator
+@inline export function getEmptyClasses(root: usize): u64 { return load<u64>(root, CB_EMPTY_CLASSES); }
+// @ts-ignore: decorator
+@inline export function setEmptyClasses(root: usize, v: u64): void { store<u64>(root, v, CB_EMPTY_CLASSES); }
+// @ts-ignore: decorator
+@inline export function getGrownUsed(root: usize): usize { return load<u32>(root, CB_GROWN_USED); }
+// @ts-ignore: decorator
+@inline export function setGrownUsed(root: usize, v: usize): void { store<u32>(root, v, CB_GROWN_USED); }
 // @ts-ignore: decorator
 @inline export function setDirty(root: usize, v: u32): void { store<u32>(root, v, CB_DIRTY); }
 /** The grown table's entry that holds p, or 0 (p != 0). Called only by a moving realloc. */
@@ -504,8 +519,8 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // ── Slabs (slab.ts) ──────────────────────────────────────────────────────────────────────────
 //
 // A slab is an allocated buddy block, aligned to its size, cut into slots of one size class.
-// Its size depends on its class (slabLogOf): 8 KiB for classes up to 2 KiB, then 4 to 7 slots
-// (16, 32, 64 KiB); a power of two's is 15 of its slots and the header (7 of 16 KiB in the
+// Its size depends on its class (slabLogOf): 8 KiB for classes up to 1 KiB, 16 and 32 KiB
+// from 1 to 4 KiB (8 to 15 slots), then 4 to 7 slots (32, 64 KiB); a power of two's is 15 of its slots and the header (7 of 16 KiB in the
 // largest, 128 KiB). Each class is sized to fill its slab (scripts/size-classes.js): at most
 // 4% of a slab lies past its last slot, 6.3% for a power of two, 12.5% for 16 KiB. Its header
 // sits in its first bytes (the slots start after it); the control block lists, per class, the
@@ -561,11 +576,11 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 // @ts-ignore: decorator
 @inline export const SLAB_HEAP_LOG: u32 = 6;
 /** Classes: every 16 B up to 128 B, then 160, 192, 224, 256, then eight per doubling up to
- *  1 KiB and five above (the slots per slab allow no more there),
+ *  4 KiB and five above (the slots per slab allow no more there),
  *  each sized to fill its slab (slab.ts, initClasses; scripts/size-classes.js says why, and
  *  tests/layout.test.js checks that a heap's tables are that script's output). */
 // @ts-ignore: decorator
-@inline export const SLAB_CLASSES: u32 = 48;
+@inline export const SLAB_CLASSES: u32 = 54;
 // @ts-ignore: decorator
 @inline export const SLAB_HEADER: usize = 32;
 
@@ -595,8 +610,8 @@ export function metadataBytes(lo: usize, hi: usize, minLog: u32, maxOrder: u32, 
 @inline export function classSize(root: usize, c: u32): usize {
   return load<u16>(root + CB_CLASS_SIZES + (<usize>c << 1));
 }
-/** log2 of the slab size of class c: 8 KiB up to 2 KiB slots, then 2^(b+3) for the slots in
- *  (2^b, 2^(b+1)) (4 to 7 slots), and 2^(b+5) for the power of two 2^(b+1) (15 slots; 128 KiB
+/** log2 of the slab size of class c: 8 KiB up to 1 KiB slots, 2^(b+4) for the slots in
+ *  (2^b, 2^(b+1)) from 1 to 4 KiB (8 to 15 slots), then 2^(b+3) (4 to 7 slots), and 2^(b+5) for the power of two 2^(b+1) (15 slots; 128 KiB
  *  at most: 7 slots of 16 KiB). */
 // @ts-ignore: decorator
 @inline export function slabLogOf(root: usize, c: u32): u32 {

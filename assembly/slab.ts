@@ -2,8 +2,8 @@
 // class) cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter
 // of a uniformly drawn request, and small blocks scattered through memory keep large buddies
 // from merging (the random workload took twice its live bytes that way). Classes eight per
-// doubling up to 1 KiB and five above, each sized to fill its slab (initClasses), waste 8% of a
-// request on average (at most a fifth); slabs keep small objects together, so a large free
+// doubling up to 4 KiB and five above, each sized to fill its slab (initClasses), waste 6% of a
+// request on average up to 4 KiB (at most a fifth above); slabs keep small objects together, so a large free
 // block is held back only by a whole slab.
 //
 // Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit
@@ -19,7 +19,7 @@ import {
   setSlabScan, slabNext, setSlabNext, slabPrev, setSlabPrev, slabSlots,
   slabFirst, setSlabHeader, slabBits, testBit, setBit, clearBit, DEBUG,
   SLAB_CLASSES, FLAG_RT_SLOTS, getFlags, SLAB_TOP_LOG, slabLogOf, slabLog, slabSlotSize, setClass,
-  setClassAt, CLASS_STEPS, stepTop, SLAB_MAX,
+  setClassAt, CLASS_STEPS, stepTop, SLAB_MAX, getEmptyClasses, setEmptyClasses,
 } from "./layout";
 
 /** Bytes of a slab of class c. */
@@ -47,7 +47,7 @@ function slotsIn(log: u32, size: usize): usize {
 /** Writes the size classes into the control block (layout.ts, classSizes, classLogs and
  *  classIndex), by the rule scripts/size-classes.js states and explains: up to 128 B every
  *  multiple of 16, then 160, 192, 224, 256; per doubling (2^b, 2^(b+1)] from 256 B, slabs of
- *  2^max(13, b+3) bytes and seven sizes, the first of the largest sizes for each slot count
+ *  2^max(13, b+3) bytes (2^(b+4) from 1 to 4 KiB) and seven sizes, the first of the largest sizes for each slot count
  *  (multiples of the index's step) that reach 2^b (1 + i/8), i = 0..6; and 2^(b+1) itself in
  *  a slab of 2^(b+5) (at most 128 KiB). Then each step of the index gets the smallest class
  *  that holds its largest size. */
@@ -57,7 +57,7 @@ export function initClasses(root: usize): void {
   for (let b: u32 = 8; (<usize>1 << b) < SLAB_MAX; ++b) {
     let lo = <usize>1 << b;
     let hi = lo << 1;
-    let log = b + 3 > SLAB_LOG ? b + 3 : SLAB_LOG;
+    let log = b == 10 || b == 11 ? b + 4 : b + 3 > SLAB_LOG ? b + 3 : SLAB_LOG;
     let step: usize = lo < 1024 ? 16 : lo < 4096 ? 64 : 128;
     let last: usize = 0; // the class chosen before
     for (let i: usize = 0; i < 7; ++i) {
@@ -203,9 +203,12 @@ export function makeSlab(root: usize, s: usize, c: u32): void {
   if (live == slabSlots(s)) pushPartial(root, s); // it was full
   setSlack(root, getSlack(root) + size);
   setUsed(root, getUsed(root) - size);
-  if (live == 1 && (getSlabHead(root, slabClass(s)) != s || slabNext(s))) {
-    unmarkSlab(root, s);
-    return s;
+  if (live == 1) {
+    if (getSlabHead(root, slabClass(s)) != s || slabNext(s)) {
+      unmarkSlab(root, s);
+      return s;
+    }
+    setEmptyClasses(root, getEmptyClasses(root) | (<u64>1 << slabClass(s))); // kept: coalesce() gives it back
   }
   return 0;
 }

@@ -7,12 +7,13 @@
 // its last slot is lost to all of them. Classes at (1 + q/4) 2^b lost up to 1/16 of their slab
 // that way (12 slots of 640 B in 8 KiB leave 464 B), and their steps a tenth of each request
 // on average. So above 128 B each class is the largest size that fits a whole number of slots
-// in its slab, and there are eight per doubling up to 1 KiB (five above, where a slab of 4 to 7
+// in its slab, and there are eight per doubling up to 4 KiB (five above, where a slab of 4 to 7
 // slots has no more slot counts to give):
 //   - up to 128 B every multiple of 16, then 160, 192, 224, 256 (8 KiB slabs: 31 slots and
 //     more, so the tail is small anyway);
-//   - per doubling (2^b, 2^(b+1)] from 256 B: slabs of 2^max(13, b+3) bytes (so 4 to 31 slots
-//     of each class: 8 KiB up to 2 KiB slots, then 16, 32 and 64 KiB), and the sizes nearest
+//   - per doubling (2^b, 2^(b+1)] from 256 B: slabs of 2^max(13, b+3) bytes, 2^(b+4) from 1 to
+//     4 KiB (slabLogFor: 8 KiB up to 1 KiB slots, 16 and 32 KiB up to 4 KiB, then 32 and 64
+//     KiB), and the sizes nearest
 //     above 2^b (1 + i/8), i = 0..6 (as many as there are), among the largest multiples of the granule (16 B up to
 //     1 KiB, 64 B up to 4 KiB, 128 B above: the steps of the class-index table) for each slot
 //     count; plus the power of two itself, whose slots are aligned to it (as a request for a
@@ -20,7 +21,9 @@
 //     7 for 16 KiB, in the largest slab, 128 KiB).
 // Measured against the old classes with scripts/bench/efficiency.js: uniform 79% -> 84%, churn
 // 78% -> 83%, random 75% -> 80% (docs/design.md, "Size classes"). Slabs of 2^(b+4) (8 to 15
-// slots) gave 84%, 82%, 79% but lost small heaps (powerlaw) more.
+// slots) for every doubling gave 84%, 82%, 79% but lost small heaps (powerlaw) more; for 1 to
+// 4 KiB only, with the borrowing of a larger class's slot before growth, churn's rounding went
+// down (docs/design.md, "Before the heap grows for a slab").
 export const SLAB_MIN_LOG = 13;
 export const SLAB_TOP_LOG = 17;
 export const SLAB_HEADER = 32;
@@ -41,13 +44,19 @@ export function slotsIn(log, size) {
 /** The granule of class sizes around `size`: the class-index table's step there. */
 export const granule = (size) => (size <= 1024 ? 16 : size <= 4096 ? 64 : 128);
 
+/** log2 of the slab size of the classes in (2^b, 2^(b+1)), b >= 8: 8 KiB up to 1 KiB slots,
+ *  2^(b+4) for 1 to 4 KiB (8 to 15 slots, so seven sizes a doubling, not four), then 2^(b+3). */
+export function slabLogFor(b) {
+  return b === 10 || b === 11 ? b + 4 : Math.max(SLAB_MIN_LOG, b + 3);
+}
+
 /** [size, slab log] of every class, smallest first. */
 export function sizeClasses() {
   const classes = [];
   for (let s = 16; s <= 128; s += 16) classes.push([s, SLAB_MIN_LOG]);
   for (let s = 160; s <= 256; s += 32) classes.push([s, SLAB_MIN_LOG]);
   for (let b = 8; 2 ** b < SLAB_MAX; b++) {
-    const lo = 2 ** b, hi = 2 ** (b + 1), log = Math.max(SLAB_MIN_LOG, b + 3), g = granule(lo + 1);
+    const lo = 2 ** b, hi = 2 ** (b + 1), log = slabLogFor(b), g = granule(lo + 1);
     const best = new Map(); // slot count -> the largest size with that count
     for (let size = lo + g; size < hi; size += g) best.set(slotsIn(log, size), size);
     const fits = [...best.values()].sort((x, y) => x - y);

