@@ -24,7 +24,7 @@ while (coverage.steps < maxOps && (Date.now() - start) / 1000 < seconds) {
     const h = createHarness(config, sub, "checked" in args ? "checked" : "release");
     for (const op of ops) h.step(op);
     h.finish();
-    for (const k of ["steps", "grows", "regionsAdded", "moved", "inPlace", "grewInPlace", "slots", "runs"]) coverage[k] += sub[k];
+    for (const k of ["steps", "grows", "regionsAdded", "moved", "inPlace", "grewInPlace", "slots", "runs", "borrows"]) coverage[k] += sub[k];
     coverage.maxLive = Math.max(coverage.maxLive, sub.maxLive);
     for (const [k, v] of Object.entries(sub.ops)) coverage.ops[k] = (coverage.ops[k] ?? 0) + v;
     for (const [k, v] of Object.entries(sub.codes)) coverage.codes[k] = (coverage.codes[k] ?? 0) + v;
