@@ -2,9 +2,9 @@
 // class) cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter
 // of a uniformly drawn request, and small blocks scattered through memory keep large buddies
 // from merging (the random workload took twice its live bytes that way). Classes eight per
-// doubling up to 4 KiB and five above, each sized to fill its slab (initClasses), waste 6% of a
-// request on average up to 4 KiB (at most a fifth above); slabs keep small objects together, so a large free
-// block is held back only by a whole slab.
+// doubling up to 4 KiB and five above, each sized to fill its slab (initClasses), waste 5% of a
+// request from 129 B to 4 KiB on average, 7% up to 16 KiB, at most a fifth; slabs keep small
+// objects together, so a large free block is held back only by a whole slab.
 //
 // Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit
 // (slabAt), and the pointer must be a slot start (its offset a multiple of the slot size) whose
@@ -47,8 +47,8 @@ function slotsIn(log: u32, size: usize): usize {
 /** Writes the size classes into the control block (layout.ts, classSizes, classLogs and
  *  classIndex), by the rule scripts/size-classes.js states and explains: up to 128 B every
  *  multiple of 16, then 160, 192, 224, 256; per doubling (2^b, 2^(b+1)] from 256 B, slabs of
- *  2^max(13, b+3) bytes (2^(b+4) from 1 to 4 KiB) and seven sizes, the first of the largest sizes for each slot count
- *  (multiples of the index's step) that reach 2^b (1 + i/8), i = 0..6; and 2^(b+1) itself in
+ *  2^max(13, b+3) bytes (2^(b+4) from 1 to 4 KiB) and seven sizes, the first of the largest
+ *  sizes for each slot count (multiples of the index's step) that reach 2^b (1 + i/8), i = 0..6; and 2^(b+1) itself in
  *  a slab of 2^(b+5) (at most 128 KiB). Then each step of the index gets the smallest class
  *  that holds its largest size. */
 export function initClasses(root: usize): void {

@@ -234,7 +234,7 @@ export function buddy_set_heap_start(start: usize): u32 {
  *  past 16 bytes, and the metadata (two bits per minimum block) is 1/256 of the heap instead
  *  of 1/64. Measured with the size-class borrowing (heap.ts, borrowSlab), against 16-byte
  *  blocks (`node scripts/bench/efficiency.js`, the benchmark's five seeds, median):
- *  docs/design.md, "Minimum block". The threads build with caches keeps 16-byte blocks: its
+ *  docs/design.md, "The C module's own heap". The threads build with caches keeps 16-byte blocks: its
  *  caches hold whole blocks of a few orders from 16 B. */
 // @ts-ignore: decorator
 @inline const OWN_MIN_LOG: u32 = FEATURES & FLAG_SLABS ? 6 : DEFAULT_MIN_LOG;
