@@ -403,7 +403,8 @@ function allocSlotNew(root: usize, c: u32, minLog: u32, borrow: usize): usize {
       return q;
     }
   }
-  if (!s) s = takeBlock(root, order, order, true, true);
+  // What takeBlock(.., true) would do from here, without merging a second time.
+  if (!s && grow(root, order)) s = takeBlock(root, order, order, false, true);
   if (!s) return 0;
   makeSlab(root, s, c);
   bumpCounter(root, Counter.ALLOCS);

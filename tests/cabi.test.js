@@ -207,6 +207,10 @@ for (const build of ["release", "debug", "checked"]) {
       const q = e.malloc(100) >>> 0;
       assert.equal(q, big);
       assert.equal(e.malloc_usable_size(q) >>> 0, 128);
+      // A sized free takes any size that could have borrowed the slot, and no other.
+      const before = state(e);
+      for (const n of [96, 129]) assert.equal(e.buddy_dealloc(q, n, 0), ErrorCode.SIZE_MISMATCH, `a 128-byte slot freed as ${n} bytes`);
+      assert.deepEqual(state(e), before, "nothing changed");
       assert.equal(e.buddy_dealloc(q, 100, 0), ErrorCode.OK, "a sized free with the size asked for matches");
       // A power of two must be aligned to itself: the 80-byte slot is not a 64-byte one's.
       e.free(odd);
