@@ -16,9 +16,16 @@
  *
  * Where the heap starts: the program's static data and stack end at __heap_base (the linker
  * puts data, then the stack, then __heap_base, without --stack-first). Before the first
- * allocation this file tells as-buddy to start its heap there, so data and stack may have any
- * size. If as-buddy's heap was already set up elsewhere (its memory used before the program
- * ran), the program stops at once with a message instead of sharing bytes with the heap. */
+ * allocation this file tells as-buddy that its heap must start at or above it, so data and
+ * stack may have any size (instantiateGuest has already said so, from the module's bytes). If
+ * as-buddy's heap was set up below it (the host used by hand before the program ran), the
+ * program stops at once with a message instead of sharing bytes with the heap. */
+#ifdef __cplusplus
+/* As C++ every function below gets a mangled name, the linker takes wasi-libc's dlmalloc for
+ * the real malloc, and the program runs without as-buddy. clang++ compiles a .c file as C++
+ * unless told otherwise. */
+#error "as-buddy-malloc.c must be compiled as C: clang++ ... prog.cpp -x c as-buddy-malloc.c (or clang -c it first)"
+#endif
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -175,29 +175,67 @@ test("misuse from C (realloc or free of a pointer that is no live block) gets NU
   mine.guest.heap.check();
 });
 
-test("a heap set up before the program's first allocation stops it with a message, not silent overlap", needC, async () => {
+test("the README's one-line C++ build puts every allocation on as-buddy's heap; built as C++, the file refuses to compile", needCxx, async () => {
+  requireTool("libc++");
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const line = readme.split("\n").find((l) => l.startsWith("clang++ ") && l.includes("as-buddy-malloc.c"));
+  assert.ok(line, "README.md has the one-line C++ build");
+  const args = line.split(/\s+/).slice(1).map((a) => a === "prog.cpp" ? `${SRC}inventory.cpp`
+    : a === "prog.wasm" ? `${OUT}readme-oneliner.wasm` : a.replace("node_modules/as-buddy/", fileURLToPath(new URL("../", import.meta.url))));
+  run("clang++", args);
+  const mine = await onBuddy(`${OUT}readme-oneliner.wasm`, "readme-oneliner");
+  assert.equal(mine.code, 0, `${mine.stderr} ${mine.error ?? ""}`);
+  assert.ok(mine.guest.heap.stats().allocs > 1000, `the program's allocations are on as-buddy's heap: ${mine.guest.heap.stats().allocs}`);
+  mine.guest.heap.check();
+  // The command as the README gave it before (no -x c): as C++ the file's malloc would get a
+  // mangled name and dlmalloc would run; the file stops that build with an #error.
+  const wrong = spawnSync("clang++", args.filter((a) => a !== "-x" && a !== "c"), { encoding: "utf8" });
+  assert.notEqual(wrong.status, 0);
+  assert.match(wrong.stderr, /must be compiled as C/);
+});
+
+test("instantiateGuest places the heap above the program before it runs: using the heap first is safe", needC, async () => {
   requireTool("wasi-libc");
   const b = build("contract.c");
   const mine = await runWasi("contract.early", async (imports) => {
     const guest = await instantiateGuest(readFileSync(b.buddy), imports);
-    guest.heap.stats(); // sets the heap up at the host build's own start, below the guest's stack
+    guest.heap.free(guest.heap.alloc(100)); // sets the heap up before the program's first allocation
+    assert.ok(guest.heap.stats().totalBytes > 0);
     return guest.exports;
+  });
+  assert.equal(mine.code, 0, `${mine.stderr} ${mine.error ?? ""}`);
+  assert.match(mine.stdout, /^malloc\(0\)/m, "the program ran to its end");
+});
+
+test("a heap set up below the program by hand stops it with a message, not silent overlap", needC, async () => {
+  requireTool("wasi-libc");
+  const b = build("contract.c");
+  const bytes = readFileSync(b.buddy);
+  const mine = await runWasi("contract.byhand", async (imports) => {
+    const host = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL("../build/as-buddy.host.wasm", import.meta.url))), {});
+    host.exports.free(host.exports.malloc(100)); // the heap, at the host build's own start (64 KiB), below the program's stack
+    const memory = host.exports.memory;
+    memory.grow(memoryImportMinimum(bytes) - (memory.buffer.byteLength >>> 16));
+    const guest = new WebAssembly.Instance(new WebAssembly.Module(bytes), { ...imports, env: { memory }, "as-buddy": host.exports });
+    return { ...guest.exports, memory };
   });
   assert.ok(mine.error instanceof WebAssembly.RuntimeError, `trapped: ${mine.error}`);
   assert.match(mine.stderr, /as-buddy's heap was set up before this program's first allocation/);
 });
 
-test("buddy_set_heap_start: aligned, once, OK again for the same start; bad input rejected", async () => {
+test("buddy_set_heap_start: the heap starts above the highest start given; once set up, a higher one is refused", async () => {
   const host = await WebAssembly.instantiate(readFileSync(new URL("../build/as-buddy.host.wasm", import.meta.url)), {});
   const e = host.instance.exports;
   assert.equal(e.buddy_set_heap_start(0), ErrorCode.BAD_REGION);
   assert.equal(e.buddy_set_heap_start(0xffff0001), ErrorCode.BAD_REGION);
   assert.equal(e.buddy_set_heap_start(3 << 20 | 5), ErrorCode.OK, "a start past memory: memory grows to it");
+  assert.equal(e.buddy_set_heap_start(1 << 20), ErrorCode.OK, "a lower start (another guest's) keeps the higher");
   const p = e.malloc(100) >>> 0;
-  assert.ok(p > 3 << 20, "the heap is above the start");
+  assert.ok(p > 3 << 20, "the heap is above the highest start");
   assert.equal(e.buddy_set_heap_start(3 << 20 | 5), ErrorCode.OK, "the same start again");
   assert.equal(e.buddy_set_heap_start((3 << 20) + 16), ErrorCode.OK, "the same start once aligned");
-  assert.equal(e.buddy_set_heap_start(2 << 20), ErrorCode.ALREADY_INITIALIZED);
+  assert.equal(e.buddy_set_heap_start(2 << 20), ErrorCode.OK, "a guest below the heap");
+  assert.equal(e.buddy_set_heap_start((3 << 20) + 17), ErrorCode.ALREADY_INITIALIZED, "the heap is below this start");
   assert.equal(e.buddy_check(), ErrorCode.OK);
   const t = await WebAssembly.instantiate(readFileSync(new URL("../build/as-buddy.threads.wasm", import.meta.url)), {
     env: { memory: new WebAssembly.Memory({ initial: 2, maximum: 16384, shared: true }) },

@@ -3,7 +3,7 @@
 // output compared with AssemblyScript's own incremental runtime (TLSF + itcms).
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 // AS_ASC=<path to dist/asc.js> runs these tests with another AssemblyScript (scripts/test.js
 // does so with the newest 0.28.x when AS_LATEST=1, as CI does).
@@ -62,6 +62,39 @@ describe("one program, every runtime, the same output", () => {
       assert.equal(modules[rt].echo("héllo", new Int32Array([1, 2, 3, 40])), "HÉLLO:46", rt);
       assert.deepEqual([...modules[rt].squares(5)], [0, 1, 4, 9, 16], rt);
     }
+  });
+});
+
+describe("the linked runtime: the same program with every allocation on an as-buddy host's heap", () => {
+  let m, reference, guest;
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    const out = `${OUT}features-linked-${version}.wasm`;
+    const { error, stderr } = await asc.main([
+      "tests/runtime/features.ts", "--runtime", "./assembly/runtime/linked", "--importMemory", "-o", out, "-O2",
+      "--config", "tests/runtime/asconfig.json",
+    ]);
+    if (error) throw new Error(stderr.toString());
+    const { instantiateGuest } = await import("../bindings/dist/index.js");
+    guest = await instantiateGuest(readFileSync(out));
+    m = guest.exports;
+    reference = await build("features", "as-incremental");
+  });
+  const lift = (ptr) => {
+    ptr >>>= 0;
+    const bytes = new Uint32Array(guest.memory.buffer, ptr - 4, 1)[0];
+    return new TextDecoder("utf-16le").decode(new Uint8Array(guest.memory.buffer, ptr, bytes));
+  };
+  for (const fn of FEATURES) {
+    test(`${fn}() on the linked runtime equals AssemblyScript's incremental runtime`, () => {
+      assert.equal(lift(m[fn]()), reference[fn]());
+      guest.heap.check();
+    });
+  }
+  test("the program carries no allocator: its only allocation imports are the host's", () => {
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(`${OUT}features-linked-${version}.wasm`)));
+    assert.deepEqual(imports.filter((i) => i.module === "as-buddy").map((i) => i.name).sort(), ["free", "malloc", "realloc"]);
+    assert.ok(guest.heap.stats().allocs > 100000, "its objects came from the host");
   });
 });
 

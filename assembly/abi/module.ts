@@ -204,18 +204,19 @@ export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLim
   return setup(<u32>ctz<u32>(minBlock), maxOrder, maxPages, deferLimit, FEATURES);
 }
 
-/** Where the heap is to start (with threads: BAD_CONFIG, their layout is fixed): a guest module
- *  calls it with its __heap_base before its first allocation (c/as-buddy-malloc.c does), so
- *  that its static data and stack may have any size. Rounded up to 16 bytes; memory grows to
- *  it when the heap is set up. OK again for the same start once the heap is set up;
- *  ALREADY_INITIALIZED for another one (the heap is already elsewhere); BAD_REGION for 0 or
- *  an address above 4 GiB minus 64 KiB. */
+/** The heap is to start at or above `start` (with threads: BAD_CONFIG, their layout is fixed):
+ *  each guest module gives the end of its static data and stack before the heap is first used
+ *  (c/as-buddy-malloc.c and the bindings' GuestHost do), and the heap starts above the highest
+ *  (without any call, at this module's __heap_base). Rounded up to 16 bytes; memory grows to it
+ *  when the heap is set up. Once the heap is set up: OK if it starts at or above `start`,
+ *  ALREADY_INITIALIZED if below (it would overlap that guest); BAD_REGION for 0 or an address
+ *  above 4 GiB minus 64 KiB. */
 export function buddy_set_heap_start(start: usize): u32 {
   if (THREADS) return ErrorCode.BAD_CONFIG;
   if (!start || start > <usize>0xFFFF0000) return ErrorCode.BAD_REGION;
   let aligned = (start + 15) & ~15;
-  if (root) return aligned == moduleStart() ? ErrorCode.OK : ErrorCode.ALREADY_INITIALIZED;
-  heapStart = aligned;
+  if (root) return aligned <= moduleStart() ? ErrorCode.OK : ErrorCode.ALREADY_INITIALIZED;
+  if (aligned > heapStart) heapStart = aligned;
   return ErrorCode.OK;
 }
 

@@ -1,15 +1,31 @@
-// Guest modules: another wasm module (a C or C++ program linked with c/as-buddy-malloc.c, an
-// AssemblyScript module with @external imports) whose allocations are on as-buddy's heap. The
-// guest imports its memory (env.memory) and the allocator functions (module "as-buddy") from
-// as-buddy's host build; its static data and stack sit below the heap, which starts at the
-// guest's __heap_base (c/as-buddy-malloc.c tells as-buddy before its first allocation).
+// Guest modules: other wasm modules (C or C++ programs linked with c/as-buddy-malloc.c,
+// AssemblyScript programs built with the linked runtime, freestanding modules with
+// "as-buddy" imports) whose allocations are on one as-buddy heap, in one memory. Each guest's
+// static data and stack are read from its bytes (wasm-layout.ts); guests must not overlap one
+// another, a guest that grows memory itself is refused, and the heap starts above them all
+// (buddy_set_heap_start: the heap starts at or above every start it was given).
 import { BuddyHeap, compileSource, defaultHostWasmUrl } from "./heap.js";
 import type { WasmSource } from "./heap.js";
-import { checkOptions, describe, isPlainObject } from "./args.js";
+import { ErrorCode } from "./errors.js";
+import { describe, isPlainObject } from "./args.js";
+import { guestLayout } from "./wasm-layout.js";
+import type { GuestLayout } from "./wasm-layout.js";
+
+export type { GuestLayout } from "./wasm-layout.js";
+export { guestLayout } from "./wasm-layout.js";
 
 export interface GuestOptions {
-  /** The as-buddy module to host the guest (default: the packaged host build). */
+  /** The as-buddy module to host the guests (default: the packaged host build): its bytes, a
+   *  WebAssembly.Module, a Response, a URL or a path. */
   host?: WasmSource;
+}
+
+/** A guest's bytes and its other imports (for example a WASI object's getImportObject()). */
+export interface GuestSpec {
+  module: BufferSource;
+  imports?: object;
+  /** A name for error messages (default: "guest <index>"). */
+  name?: string;
 }
 
 export interface Guest {
@@ -21,81 +37,171 @@ export interface Guest {
   /** as-buddy's heap, shared with the guest: stats(), check(), snapshot() see its blocks. */
   heap: BuddyHeap;
   memory: WebAssembly.Memory;
+  /** What the guest occupies below the heap. */
+  layout: GuestLayout;
 }
 
-const GUEST_OPTION_KEYS = ["host"] as const;
+/** A guest refused before it ran: its layout overlaps another guest or the heap, or it manages
+ *  memory of its own. Nothing was instantiated and the heap is unchanged. */
+export class GuestLayoutError extends Error {
+  override readonly name = "GuestLayoutError";
+  constructor(readonly guest: string, readonly reason: "overlap" | "heap-below" | "grows-memory" | "too-large", message: string) {
+    super(`as-buddy: ${guest}: ${message}`);
+  }
+}
 
-/** Instantiates `guest` (its bytes: the memory it needs is read from them) on a new as-buddy
- *  heap: `imports` are the guest's other imports (for example a WASI object's
- *  getImportObject()); env.memory and the "as-buddy" module are filled in. The heap is not set
- *  up until the guest's first allocation, so that it starts above the guest's data and stack. */
-export async function instantiateGuest(guest: BufferSource, imports: WebAssembly.Imports = {}, options?: GuestOptions): Promise<Guest> {
-  const bytes = guest instanceof ArrayBuffer ? new Uint8Array(guest)
-    : ArrayBuffer.isView(guest) ? new Uint8Array(guest.buffer, guest.byteOffset, guest.byteLength) : undefined;
-  if (!bytes) throw new TypeError(`as-buddy: instantiateGuest(guest): guest must be the module's bytes (an ArrayBuffer or a typed array); got ${describe(guest)}`);
-  if (!isPlainObject(imports)) throw new TypeError(`as-buddy: instantiateGuest(imports): imports must be an object of import modules; got ${describe(imports)}`);
-  const { host = defaultHostWasmUrl } = checkOptions<GuestOptions>("instantiateGuest", "options", options, GUEST_OPTION_KEYS);
-  if (host === undefined) throw new TypeError("as-buddy: no URL support here: pass options.host (the host build's bytes or Module)");
-  const pages = memoryImportMinimum(bytes);
-  const module = await WebAssembly.compile(bytes);
-  const hostInstance = await WebAssembly.instantiate(await compileSource(host), {});
-  const heap = BuddyHeap.fromInstance(hostInstance);
-  const memory = heap.memory;
-  const have = memory.buffer.byteLength >>> 16;
-  if (pages > have && memory.grow(pages - have) < 0) throw new RangeError(`as-buddy: instantiateGuest: memory cannot grow to the guest's ${pages} pages`);
-  const instance = await WebAssembly.instantiate(module, {
-    ...imports,
-    env: { ...(imports.env ?? {}), memory },
-    "as-buddy": hostInstance.exports,
-  });
-  const exports = Object.freeze({ ...instance.exports, memory });
-  return { instance, exports, heap, memory };
+const OPTION_KEYS = ["host"];
+
+function checkGuestOptions(call: string, options: unknown): GuestOptions {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) throw new TypeError(`as-buddy: ${call}: options must be an object with host; got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw new TypeError(`as-buddy: ${call}: unknown option options.${key} (known: host)`);
+  }
+  const host = options.host;
+  if (host !== undefined && !(host instanceof WebAssembly.Module || host instanceof URL || typeof host === "string" ||
+    host instanceof ArrayBuffer || ArrayBuffer.isView(host) || (typeof Response !== "undefined" && host instanceof Response) ||
+    (host !== null && typeof host === "object" && typeof (host as PromiseLike<unknown>).then === "function"))) {
+    throw new TypeError(`as-buddy: ${call}: options.host must be the host build (bytes, a WebAssembly.Module, a Response, a URL or a path); got ${describe(host)}`);
+  }
+  return options as GuestOptions;
+}
+
+function toBytes(call: string, module: unknown): Uint8Array {
+  if (module instanceof ArrayBuffer) return new Uint8Array(module);
+  if (ArrayBuffer.isView(module)) return new Uint8Array(module.buffer, module.byteOffset, module.byteLength);
+  throw new TypeError(`as-buddy: ${call}: the guest must be the module's bytes (an ArrayBuffer or a typed array); got ${describe(module)}`);
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** An as-buddy host with its memory, and the guests placed on it. */
+export class GuestHost {
+  private readonly placed: { name: string; layout: GuestLayout }[] = [];
+  private constructor(readonly heap: BuddyHeap, readonly memory: WebAssembly.Memory, readonly hostExports: WebAssembly.Exports) {}
+
+  /** A new host (by default the packaged host build) with nothing placed yet. */
+  static async create(options?: GuestOptions): Promise<GuestHost> {
+    const { host = defaultHostWasmUrl } = checkGuestOptions("GuestHost.create", options);
+    if (host === undefined) throw new TypeError("as-buddy: no URL support here: pass options.host (the host build's bytes or Module)");
+    const instance = await WebAssembly.instantiate(await compileSource(host), {});
+    if (typeof instance.exports.buddy_set_heap_start !== "function") {
+      throw new TypeError("as-buddy: options.host does not export buddy_set_heap_start: pass the host build (build/as-buddy.host.wasm)");
+    }
+    const heap = BuddyHeap.fromInstance(instance);
+    return new GuestHost(heap, heap.memory, instance.exports);
+  }
+
+  /** Checks guests against each other and against what is placed, without running anything:
+   *  their layouts, in order. Throws GuestLayoutError. */
+  plan(specs: readonly GuestSpec[]): GuestLayout[] {
+    const layouts: GuestLayout[] = [];
+    const taken = [...this.placed];
+    specs.forEach((spec, i) => {
+      const name = spec.name ?? `guest ${this.placed.length + i}`;
+      const layout = guestLayout(toBytes(`${name}`, spec.module));
+      if (layout.growsMemory) {
+        throw new GuestLayoutError(name, "grows-memory", "its code grows memory (memory.grow): it has an allocator of its own, " +
+          "which would run into the shared heap. Build an AssemblyScript guest with --runtime as-buddy/assembly/runtime/linked " +
+          "(not stub, incremental or minimal); link a C or C++ guest with c/as-buddy-malloc.c compiled as C " +
+          "(clang++ ... -x c as-buddy-malloc.c), so that wasi-libc's dlmalloc stays out");
+      }
+      for (const other of taken) {
+        if (layout.start < other.layout.end && other.layout.start < layout.end) {
+          throw new GuestLayoutError(name, "overlap", `its static data and stack [${hex(layout.start)}, ${hex(layout.end)}) overlap ` +
+            `${other.name}'s [${hex(other.layout.start)}, ${hex(other.layout.end)}): give each guest its own range ` +
+            "(asc --memoryBase N, wasm-ld --global-base=N)");
+        }
+      }
+      if (layout.end > 0xffff0000) throw new GuestLayoutError(name, "too-large", `its data ends at ${hex(layout.end)}, past what the heap can start above`);
+      taken.push({ name, layout });
+      layouts.push(layout);
+    });
+    const top = Math.max(0, ...layouts.map((l) => l.end));
+    if (top > 0) {
+      const code = (this.hostExports.buddy_set_heap_start as (start: number) => number)(top);
+      if (code === ErrorCode.ALREADY_INITIALIZED) {
+        const at = layouts.findIndex((l) => l.end === top);
+        throw new GuestLayoutError(specs[at].name ?? `guest ${this.placed.length + at}`, "heap-below",
+          `the heap was set up (first used) below this guest's static data and stack, which end at ${hex(top)}: ` +
+          "instantiate every guest before the heap is first used, or give this one a lower range");
+      }
+    }
+    return layouts;
+  }
+
+  /** Places and instantiates guests, in order: all are checked first (plan), so a refused
+   *  layout leaves nothing instantiated. */
+  async add(specs: readonly GuestSpec[]): Promise<Guest[]> {
+    if (!Array.isArray(specs)) throw new TypeError(`as-buddy: GuestHost.add(specs): specs must be an array of { module, imports? }; got ${describe(specs)}`);
+    for (const spec of specs) {
+      if (!isPlainObject(spec)) throw new TypeError(`as-buddy: GuestHost.add(specs): each guest is { module, imports?, name? }; got ${describe(spec)}`);
+      if (spec.imports !== undefined && (spec.imports === null || typeof spec.imports !== "object")) {
+        throw new TypeError(`as-buddy: GuestHost.add(specs): imports must be an object of import modules; got ${describe(spec.imports)}`);
+      }
+    }
+    const layouts = this.plan(specs);
+    const pages = Math.max(...layouts.map((l) => Math.max(l.pages, Math.ceil(l.end / 65536))));
+    const have = this.memory.buffer.byteLength >>> 16;
+    if (pages > have && this.grow(pages - have) < 0) throw new RangeError(`as-buddy: the shared memory cannot grow to the guests' ${pages} pages`);
+    const guests: Guest[] = [];
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
+      const name = spec.name ?? `guest ${this.placed.length}`;
+      const imports = (spec.imports ?? {}) as WebAssembly.Imports;
+      const module = await WebAssembly.compile(toBytes(name, spec.module) as Uint8Array<ArrayBuffer>);
+      const env: Record<string, WebAssembly.ImportValue> = { ...(imports.env ?? {}), memory: this.memory };
+      if (!("abort" in env) && WebAssembly.Module.imports(module).some((i) => i.module === "env" && i.name === "abort")) {
+        env.abort = this.abortFor(name);
+      }
+      const instance = await WebAssembly.instantiate(module, { ...imports, env, "as-buddy": this.hostExports });
+      this.placed.push({ name, layout: layouts[i] });
+      const exports = Object.freeze({ ...instance.exports, memory: this.memory });
+      guests.push({ instance, exports, heap: this.heap, memory: this.memory, layout: layouts[i] });
+    }
+    return guests;
+  }
+
+  private grow(pages: number): number {
+    try { return this.memory.grow(pages); } catch { return -1; }
+  }
+
+  /** AssemblyScript's env.abort for a guest that did not bring one: throws with its message. */
+  private abortFor(name: string): (message: number, file: number, line: number, column: number) => never {
+    const text = (ptr: number): string => {
+      if (!ptr) return "";
+      const bytes = new Uint8Array(this.memory.buffer);
+      const length = new Uint32Array(this.memory.buffer, (ptr >>> 0) - 4, 1)[0] >>> 1;
+      return new TextDecoder("utf-16le").decode(bytes.subarray(ptr >>> 0, (ptr >>> 0) + length * 2));
+    };
+    return (message, file, line, column) => {
+      throw new Error(`${name}: abort: ${text(message)} at ${text(file)}:${line}:${column}`);
+    };
+  }
+}
+
+/** Instantiates several guests on one new as-buddy heap: all are checked first, then placed
+ *  (the heap above every guest's data and stack) and instantiated in order. */
+export async function instantiateGuests(specs: readonly GuestSpec[], options?: GuestOptions): Promise<{ heap: BuddyHeap; memory: WebAssembly.Memory; guests: Guest[]; host: GuestHost }> {
+  const host = await GuestHost.create(checkGuestOptions("instantiateGuests", options));
+  const guests = await host.add(specs);
+  return { heap: host.heap, memory: host.memory, guests, host };
+}
+
+/** Instantiates one guest on a new as-buddy heap: `imports` are its other imports (for example
+ *  a WASI object's getImportObject()); env.memory and the "as-buddy" module are filled in. */
+export async function instantiateGuest(guest: BufferSource, imports: object = {}, options?: GuestOptions): Promise<Guest> {
+  toBytes("instantiateGuest(guest)", guest);
+  if (imports === null || typeof imports !== "object" || Array.isArray(imports)) {
+    throw new TypeError(`as-buddy: instantiateGuest(imports): imports must be an object of import modules; got ${describe(imports)}`);
+  }
+  const host = await GuestHost.create(checkGuestOptions("instantiateGuest", options));
+  const [g] = await host.add([{ module: guest, imports: { ...imports }, name: "the guest" }]);
+  return g;
 }
 
 /** The minimum page count of the module's imported memory, read from its import section. A
  *  module that does not import env.memory cannot share as-buddy's: TypeError. */
 export function memoryImportMinimum(bytes: Uint8Array): number {
-  let at = 8;
-  const u32 = (): number => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (at >= bytes.length) throw new TypeError("as-buddy: the guest module is truncated");
-      const b = bytes[at++];
-      value += (b & 0x7f) * 2 ** shift;
-      if (!(b & 0x80)) return value;
-    }
-  };
-  const name = (): string => {
-    const n = u32();
-    const s = new TextDecoder().decode(bytes.subarray(at, at + n));
-    at += n;
-    return s;
-  };
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    throw new TypeError("as-buddy: instantiateGuest(guest): not a WebAssembly module");
-  }
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = u32();
-    const end = at + size;
-    if (id === 2) {
-      for (let count = u32(); count > 0; count--) {
-        const module = name();
-        const field = name();
-        const kind = bytes[at++];
-        if (kind === 0) u32(); // function: type index
-        else if (kind === 1) { at++; const flags = u32(); u32(); if (flags & 1) u32(); } // table
-        else if (kind === 2) { // memory: limits
-          const flags = u32();
-          const min = u32();
-          if (flags & 1) u32();
-          if (module === "env" && field === "memory") return min;
-        } else if (kind === 3) at += 2; // global: value type, mutability
-        else if (kind === 4) { at++; u32(); } // tag: attribute, type index
-        else throw new TypeError(`as-buddy: the guest module has an import of unknown kind ${kind}`);
-      }
-    }
-    at = end;
-  }
-  throw new TypeError("as-buddy: instantiateGuest(guest): the guest does not import env.memory (link it with --import-memory)");
+  return guestLayout(bytes).pages;
 }

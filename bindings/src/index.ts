@@ -5,7 +5,7 @@ export { BuddyError, ErrorCode, CheckFailure, errorMessage, errorName } from "./
 export { BuddyPool, computeBuddySize } from "./pool.js";
 export type { PoolConfig, PoolStats, ListStats } from "./pool.js";
 export { BuddyPoolError, PoolError, poolErrorMessage } from "./errors.js";
-export { instantiateGuest, memoryImportMinimum } from "./guest.js";
-export type { Guest, GuestOptions } from "./guest.js";
+export { instantiateGuest, instantiateGuests, GuestHost, GuestLayoutError, guestLayout, memoryImportMinimum } from "./guest.js";
+export type { Guest, GuestOptions, GuestSpec, GuestLayout } from "./guest.js";
 export { renderSvg, walk } from "./snapshot.js";
 export type { Snapshot, Block, BlockState, RenderOptions } from "./snapshot.js";

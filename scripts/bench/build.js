@@ -7,7 +7,7 @@ import asc from "assemblyscript/asc";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { missing } from "../system-tools.js";
-import { memoryImportMinimum } from "../../bindings/dist/index.js";
+import { memoryImportMinimum, guestLayout } from "../../bindings/dist/index.js";
 
 const OUT = "build/bench";
 const COMMON = ["-O3", "--noAssert", "--use", "abort=", "--config", "scripts/bench/asconfig.json"];
@@ -27,6 +27,14 @@ export async function buildBench() {
   await compile("scripts/bench/gc-program.ts", "gc-tlsf.wasm", "incremental");
   await compile("scripts/bench/gc-objects.ts", "gc-objects-buddy.wasm", "./assembly/runtime/incremental");
   await compile("scripts/bench/gc-objects.ts", "gc-objects-tlsf.wasm", "incremental");
+  // The linked runtime: the same programs with every allocation on the host build's heap.
+  // Instantiated by hand (suite.js), so their data and shadow stack must end below the host's
+  // own heap start, 64 KiB.
+  for (const [entry, out] of [["scripts/bench/gc-program.ts", "gc-linked.wasm"], ["scripts/bench/gc-objects.ts", "gc-objects-linked.wasm"]]) {
+    await compile(entry, out, "./assembly/runtime/linked", ["--importMemory"]);
+    const { end } = guestLayout(readFileSync(`${OUT}/${out}`));
+    if (end > 65536) throw new Error(`${out}: its data and stack end at ${end}, above the host's heap start (65536)`);
+  }
   await buildWasi();
   const notes = [];
   const why = missing("wasi-libc");

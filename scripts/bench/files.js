@@ -11,4 +11,7 @@ export const MODULE_FILES = {
   "gc-tlsf": "build/bench/gc-tlsf.wasm",
   "gc-objects-buddy": "build/bench/gc-objects-buddy.wasm",
   "gc-objects-tlsf": "build/bench/gc-objects-tlsf.wasm",
+  "gc-linked": "build/bench/gc-linked.wasm",
+  "gc-objects-linked": "build/bench/gc-objects-linked.wasm",
+  host: "build/as-buddy.host.wasm",
 };

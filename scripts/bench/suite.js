@@ -13,7 +13,7 @@ import { makeWorkloads } from "./workloads.js";
 
 export const WASM_PEERS = ["as-buddy", "tlsf", "dlmalloc", "emmalloc", "bump"];
 /** The runtime rows: [workload, module on as-buddy's runtime, module on AssemblyScript's]. */
-export const GC_PROGRAMS = [["gc-program", "gc-buddy", "gc-tlsf"], ["gc-objects", "gc-objects-buddy", "gc-objects-tlsf"]];
+export const GC_PROGRAMS = [["gc-program", "gc-buddy", "gc-tlsf", "gc-linked"], ["gc-objects", "gc-objects-buddy", "gc-objects-tlsf", "gc-objects-linked"]];
 /** The bump allocator never reuses memory: only the workloads it can finish within 4 GiB. */
 const BUMP_WORKLOADS = ["pairs", "fill"];
 
@@ -151,12 +151,24 @@ export async function runSuite(env) {
   }
 
   // The runtime rows: each GC program on as-buddy's runtime and on AssemblyScript's.
-  for (const [workload, buddy, tlsf] of GC_PROGRAMS) {
+  // The linked runtime's program imports its memory and allocator from a host build instance.
+  const hostModule = await env.loadModule("host").catch(() => null);
+  const gcSizes = {};
+  for (const [workload, buddy, tlsf, linked] of GC_PROGRAMS) {
     const gc = { "as-buddy runtime": await env.loadModule(buddy).catch(() => null), "AS runtime (TLSF)": await env.loadModule(tlsf).catch(() => null) };
+    const linkedModule = hostModule && await env.loadModule(linked).catch(() => null);
+    if (linkedModule) gc["as-buddy linked"] = linkedModule;
+    gcSizes[workload] = { "as-buddy runtime": env.moduleBytes?.(buddy) ?? null, "AS runtime (TLSF)": env.moduleBytes?.(tlsf) ?? null, "as-buddy linked": linkedModule ? env.moduleBytes?.(linked) ?? null : null };
     if ((only && !only.includes(workload)) || !modes.includes("wasm") || !gc["as-buddy runtime"] || !gc["AS runtime (TLSF)"]) continue;
     const iterations = Math.max(1000, Math.round(2e5 * scale));
     const fns = Object.fromEntries(Object.entries(gc).map(([peer, module]) => [peer, () => {
-      const e = new WebAssembly.Instance(module, {}).exports;
+      let e;
+      if (module === linkedModule) {
+        const host = new WebAssembly.Instance(hostModule, {}).exports;
+        e = { ...new WebAssembly.Instance(module, { env: { memory: host.memory }, "as-buddy": host }).exports, memory: host.memory };
+      } else {
+        e = new WebAssembly.Instance(module, {}).exports;
+      }
       const t0 = now();
       e.run(iterations);
       const ms = now() - t0;
@@ -172,7 +184,7 @@ export async function runSuite(env) {
 
   const peers = {};
   for (const [name, m] of Object.entries(modules)) peers[name] = { wasmBytes: env.moduleBytes?.(name) ?? null, exports: WebAssembly.Module.exports(m).length };
-  return { plan: workloads.map(({ name, args, what }) => ({ name, args, what })), rows, peers, notes, runs, scale, seed, seeds: `${seed}..${(seed + runs - 1) >>> 0}` };
+  return { plan: workloads.map(({ name, args, what }) => ({ name, args, what })), rows, peers, gcSizes, notes, runs, scale, seed, seeds: `${seed}..${(seed + runs - 1) >>> 0}` };
 }
 
 function metaBytes(peer, exports) {

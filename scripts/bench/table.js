@@ -26,6 +26,9 @@ export function table(result) {
         return `${fmt(r.nsPerOp.median)}${ratio}`.padStart(20);
       }), best.peer.padStart(20)].join(" "));
     }
+    if (mode === "runtime" && result.gcSizes) {
+      lines.push(["bytes".padEnd(9), ...peers.map((p) => String(result.gcSizes["gc-program"]?.[p] ?? "-").padStart(20))].join(" ") + "   (gc-program's module)");
+    }
     if (mode === "program") {
       lines.push(["memory MiB".padEnd(9), ...peers.map((p) => {
         const r = rows.find((x) => x.peer === p);
