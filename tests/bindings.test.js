@@ -399,3 +399,28 @@ describe("growth", () => {
     heap.check();
   });
 });
+
+test("out-of-range page options are BuddyErrors (BAD_CONFIG or OUT_OF_MEMORY), not engine errors", async () => {
+  const isBuddy = (code, pattern) => (e) => e instanceof BuddyError && e.code === code && pattern.test(e.message);
+  await assert.rejects(BuddyHeap.create({ initialPages: 70000 }), isBuddy(ErrorCode.BAD_CONFIG, /^create\(initialPages=70000\): initialPages must be an integer from 0 to 65536/));
+  await assert.rejects(BuddyHeap.create({ initialPages: 1.5 }), isBuddy(ErrorCode.BAD_CONFIG, /initialPages/));
+  await assert.rejects(BuddyHeap.create({ maxPages: 70000 }), isBuddy(ErrorCode.BAD_CONFIG, /maxPages must be at most 65535/));
+  await assert.rejects(BuddyHeap.createShared({ maxPages: 0 }), isBuddy(ErrorCode.BAD_CONFIG, /maxPages must be from 2 to 16384/));
+  await assert.rejects(BuddyHeap.createShared({ maxPages: 65536 }), isBuddy(ErrorCode.BAD_CONFIG, /the threads build's maximum memory, 1 GiB/));
+  await assert.rejects(BuddyHeap.createShared({ initialPages: 10, maxPages: 5 }), isBuddy(ErrorCode.BAD_CONFIG, /initialPages must not exceed maxPages/));
+  const ok = await BuddyHeap.createShared({ initialPages: 4, maxPages: 64 });
+  assert.equal(ok.memory.buffer.byteLength, 4 << 16);
+  ok.free(ok.alloc(100));
+  // A limited build (32 pages at most): growing past its maximum is OUT_OF_MEMORY, not a RangeError.
+  const limited = readFileSync(new URL("../build/test/as-buddy.limited.wasm", import.meta.url));
+  await assert.rejects(BuddyHeap.create(limited, { initialPages: 64 }), isBuddy(ErrorCode.OUT_OF_MEMORY, /memory cannot grow to initialPages \(64 pages\)/));
+});
+
+test("fromInstance with options on a heap already in use says so, labelled fromInstance", async () => {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL("../build/as-buddy.wasm", import.meta.url))), {});
+  const heap = BuddyHeap.fromInstance(instance);
+  heap.free(heap.alloc(64));
+  assert.throws(() => BuddyHeap.fromInstance(instance, { deferLimit: 4 }),
+    (e) => e instanceof BuddyError && e.code === ErrorCode.ALREADY_INITIALIZED && /^fromInstance\(\{"deferLimit":4\}\): the heap is already set up/.test(e.message));
+  assert.doesNotThrow(() => BuddyHeap.fromInstance(instance), "without options any instance is fine");
+});

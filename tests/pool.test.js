@@ -262,7 +262,7 @@ test("computeBuddySize matches buddy_pool's rule and the wasm export", () => {
 const runs = Number(process.env.FC_RUNS) || 200;
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 
-test(`${runs} random pools and operation sequences agree with the model`, (t) => {
+function poolSequences(seed) {
   const coverage = newCoverage();
   fc.assert(
     fc.property(configurations(fc), fc.array(operations(fc), { minLength: 10, maxLength: 150, size: "max" }), (config, ops) => {
@@ -272,6 +272,18 @@ test(`${runs} random pools and operation sequences agree with the model`, (t) =>
     }),
     { numRuns: runs, seed, verbose: 1 },
   );
+  return coverage;
+}
+
+// A new draw each run finds what a fixed one cannot; which error codes one draw reaches is
+// chance, so the coverage is asserted on a fixed draw (seed 1, or FC_SEED).
+test(`${runs} random pools and operation sequences agree with the model (a new draw)`, (t) => {
+  const coverage = poolSequences(undefined);
+  t.diagnostic(Object.entries(coverage).map(([k, v]) => `${k} ${v}`).join(", "));
+});
+
+test(`${runs} pools and operation sequences of a fixed draw agree with the model and reach every error code`, (t) => {
+  const coverage = poolSequences(seed ?? 1);
   t.diagnostic(Object.entries(coverage).map(([k, v]) => `${k} ${v}`).join(", "));
   for (const code of ["OK", "UNDERSIZE_ALLOC", "OVERSIZE_ALLOC", "OUT_OF_MEMORY", "INVALID_ADDRESS", "UNALIGNED_ADDRESS", "ADDRESS_OUTSIDE_POOL", "FREEING_FREE_MEMORY", "STALE_HANDLE", "INVALID_SIZE"]) {
     assert.ok(coverage[code] > 0, `the sequences never produced ${code}`);

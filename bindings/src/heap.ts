@@ -167,6 +167,17 @@ function requireArrayLike(call: string, name: string, value: unknown): void {
   }
 }
 
+/** The threads build's maximum memory (asconfig.json, target threads). */
+const THREADS_MAX_PAGES = 16384;
+
+/** A page count option: an integer from 0 to 65536 (a wasm32 memory's limit), else BAD_CONFIG. */
+function pagesOption(call: string, name: string, value: unknown): void {
+  requireNumber(call, name, value);
+  if (!Number.isInteger(value) || value < 0 || value > 65536) {
+    throw new BuddyError(ErrorCode.BAD_CONFIG, `${call}(${name}=${describe(value)})`, CheckFailure.NONE, `${name} must be an integer from 0 to 65536 (pages of 64 KiB)`);
+  }
+}
+
 const OPTION_KEYS = ["initialPages", "maxPages", "minBlock", "maxOrder", "deferLimit", "textbook"] as const;
 
 export async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
@@ -210,11 +221,17 @@ export class BuddyHeap {
   static async createShared(source: WasmSource | undefined, options?: BuddyHeapOptions): Promise<BuddyHeap>;
   static async createShared(first?: WasmSource | BuddyHeapOptions, second?: BuddyHeapOptions): Promise<BuddyHeap> {
     const { source, options } = sourceAndOptions("createShared", first, second, defaultThreadsWasmUrl, false);
+    const maximum = options.maxPages ?? THREADS_MAX_PAGES;
+    const initial = Math.max(2, options.initialPages ?? 2);
+    const bad = (why: string): never => { throw new BuddyError(ErrorCode.BAD_CONFIG, `createShared(${JSON.stringify(options)})`, CheckFailure.NONE, why); };
+    pagesOption("createShared", "maxPages", maximum);
+    pagesOption("createShared", "initialPages", options.initialPages ?? 2);
+    if (maximum < 2 || maximum > THREADS_MAX_PAGES) bad(`maxPages must be from 2 to ${THREADS_MAX_PAGES} (the threads build's maximum memory, 1 GiB)`);
+    if (initial > maximum) bad("initialPages must not exceed maxPages");
     const module = await compileSource(source as WasmSource);
-    const maximum = options.maxPages ?? 16384;
-    const memory = new WebAssembly.Memory({ initial: Math.max(2, options.initialPages ?? 2), maximum, shared: true });
+    const memory = new WebAssembly.Memory({ initial, maximum, shared: true });
     const heap = BuddyHeap.attach({ module, memory });
-    return BuddyHeap.setup(heap.exports, { ...options, maxPages: maximum }, heap.shared);
+    return BuddyHeap.setup("createShared", heap.exports, { ...options, maxPages: maximum }, heap.shared);
   }
 
   /** The shared heap of another thread, in this one: instantiates the same module on the same
@@ -242,11 +259,12 @@ export class BuddyHeap {
     if (source instanceof WebAssembly.Instance) return BuddyHeap.fromInstance(source, options);
     const module = await compileSource(source);
     const exports = (await instantiate(module, {})) as unknown as BuddyExports;
-    return BuddyHeap.setup(exports, options);
+    return BuddyHeap.setup("create", exports, options);
   }
 
   /** Wraps an already instantiated as-buddy module (for example one made by
-   *  @assemblyscript/loader). Options apply only if its heap has not been used yet. */
+   *  @assemblyscript/loader). Options configure its heap, so they need a heap not used yet:
+   *  BuddyError ALREADY_INITIALIZED otherwise (without options, any instance is fine). */
   static fromInstance(instance: WebAssembly.Instance, options: BuddyHeapOptions = {}): BuddyHeap {
     if (!(instance instanceof WebAssembly.Instance)) throw new TypeError(`as-buddy: fromInstance(instance): instance must be a WebAssembly.Instance; got ${describe(instance)}`);
     checkOptions("fromInstance", "options", options, OPTION_KEYS);
@@ -254,25 +272,28 @@ export class BuddyHeap {
     for (const name of REQUIRED) {
       if (!(name in exports)) throw new TypeError(`as-buddy: the instance does not export ${name}: not an as-buddy module`);
     }
-    return BuddyHeap.setup(exports, options);
+    return BuddyHeap.setup("fromInstance", exports, options);
   }
 
-  private static setup(exports: BuddyExports, options: BuddyHeapOptions, shared: SharedHeap | null = null): BuddyHeap {
+  private static setup(call: string, exports: BuddyExports, options: BuddyHeapOptions, shared: SharedHeap | null = null): BuddyHeap {
     const heap = new BuddyHeap(exports, shared);
     // maxOrder 0xFFFFFFFF: the core picks the largest that minBlock allows, as BuddyHeap.init does.
     const { initialPages, maxPages = 65535, minBlock = 0, maxOrder = 0xffffffff, deferLimit = 16, textbook = false } = options;
+    const label = `${call}(${JSON.stringify(options)})`;
+    const args = [minBlock, maxOrder, maxPages, deferLimit].map((v, i) =>
+      heap.checkU32(call, ["minBlock", "maxOrder", "maxPages", "deferLimit"][i], v, ErrorCode.BAD_CONFIG));
+    if (initialPages !== undefined) pagesOption(call, "initialPages", initialPages);
+    if (maxPages > 65535) throw new BuddyError(ErrorCode.BAD_CONFIG, label, CheckFailure.NONE, "maxPages must be at most 65535");
     if (initialPages !== undefined) {
-      const pages = heap.checkU32("create", "initialPages", initialPages, ErrorCode.BAD_CONFIG);
       const have = exports.memory.buffer.byteLength >>> 16;
-      if (pages > have && exports.memory.grow(pages - have) < 0) {
-        throw new BuddyError(ErrorCode.OUT_OF_MEMORY, `create(initialPages=${pages})`, CheckFailure.NONE, "memory cannot grow to initialPages");
-      }
+      let grown = initialPages <= have;
+      if (!grown) try { grown = exports.memory.grow(initialPages - have) >= 0; } catch { grown = false; }
+      if (!grown) throw new BuddyError(ErrorCode.OUT_OF_MEMORY, label, CheckFailure.NONE, `memory cannot grow to initialPages (${initialPages} pages)`);
     }
     if (Object.keys(options).length) {
-      const args = [minBlock, maxOrder, maxPages, deferLimit].map((v, i) =>
-        heap.checkU32("create", ["minBlock", "maxOrder", "maxPages", "deferLimit"][i], v, ErrorCode.BAD_CONFIG));
       const code = exports.buddy_init(args[0], args[1], args[2], args[3], textbook ? 1 : 0) >>> 0;
-      if (code) throw new BuddyError(code, `create(${JSON.stringify(options)})`);
+      if (code === ErrorCode.ALREADY_INITIALIZED) throw new BuddyError(code, label, CheckFailure.NONE, "the heap is already set up (used): options configure only an unused heap");
+      if (code) throw new BuddyError(code, label);
     }
     return heap;
   }
