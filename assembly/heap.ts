@@ -1443,7 +1443,9 @@ function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMIT, meta
 /** Validates [base, base + size) as a new region of this heap and returns its MIN-aligned
  *  bounds packed as (start, end) in a u64, or an ErrorCode (< 2^32, so never a valid pair). */
 function validateRegion(root: usize, base: usize, size: usize, minLog: u32): u64 {
-  if (size == 0) return ErrorCode.BAD_REGION;
+  // Address 0 is the null pointer: a block there would read as a failed allocation, and a
+  // control block there as no heap.
+  if (size == 0 || base == 0) return ErrorCode.BAD_REGION;
   let end = base + size;
   let top = memoryTop();
   if (end < base || end > top) return ErrorCode.BAD_REGION;

@@ -41,7 +41,7 @@ if (build.status !== 0) {
 }
 
 // as-pect's transform needs the installed compiler's node numbers (scripts/patch-aspect.js);
-// `prepare` applies it on npm install, and this makes `npm test` right after `npm ci --ignore-scripts` too.
+// it is applied here, not in a lifecycle script: the published manifest names no script it does not ship.
 spawnSync(node, ["scripts/patch-aspect.js"], { stdio: "inherit" });
 
 step("AssemblyScript specs (as-pect)", [

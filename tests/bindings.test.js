@@ -155,6 +155,8 @@ describe("methods and errors", async () => {
     assert.equal(heap.usableSize(q), 64, "realloc to 0 freed nothing");
     throwsBuddy(() => heap.dealloc(q, 1000), ErrorCode.SIZE_MISMATCH);
     throwsBuddy(() => heap.addRegion(q, 4096), ErrorCode.REGION_OVERLAP);
+    throwsBuddy(() => heap.addRegion(0, 1024), ErrorCode.BAD_REGION, "addRegion(base=0, size=1024)");
+    heap.check(); // address 0 is not a region: nothing counted that could never be handed out
     heap.free(q);
     const after = heap.stats();
     for (const key of ["usedBytes", "freeBytes", "totalBytes", "metaBytes", "allocs", "frees"]) {

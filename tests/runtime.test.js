@@ -196,3 +196,13 @@ test("bytes per GC object, measured on the runtime, follow the size classes (eve
   assert.ok(worst < 1.16, `at most 1.16x TLSF's bytes: ${worst}`);
   assert.equal((mine / theirs).toFixed(2), "1.05", "1.05x TLSF's bytes over payloads 0..4096");
 });
+
+test("runtimeHeap() on AssemblyScript's own runtime or the linked one does not compile (it would set up a second heap)", async () => {
+  for (const runtime of ["incremental", "./assembly/runtime/linked"]) {
+    const { error, stderr } = await asc.main([
+      "tests/runtime/gc.ts", "--runtime", runtime, "-o", `${OUT}gc-wrong-runtime.wasm`, "--config", "tests/runtime/asconfig.json",
+    ]);
+    assert.ok(error, `${runtime}: the build fails`);
+    assert.match(stderr.toString(), /runtimeHeap\(\) needs a compiled-in as-buddy runtime/, runtime);
+  }
+});

@@ -4,6 +4,10 @@
 import "rt/itcms";
 import { mmAlloc, mmRealloc, mmFree } from "./mm";
 
+/** Marks a program built on a compiled-in as-buddy runtime (runtimeHeap() in index.ts needs one). */
+// @ts-ignore: decorator
+@global const AS_BUDDY_RUNTIME: bool = true;
+
 // @ts-ignore: decorator
 @global @unsafe function __alloc(size: usize): usize { return mmAlloc(size, false); }
 // @ts-ignore: decorator

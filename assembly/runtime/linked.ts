@@ -7,8 +7,8 @@
 //
 // A runtime block is a host block with a 16-byte prefix, so that the payload stays 16-aligned:
 //   host block: [16 bytes: 12 unused, mmInfo u32 at +12][itcms object header 16][payload]
-// mmInfo is the requested size rounded up to 4: __renew grows in place only within it, and the
-// up-to-3 bytes past the request are zeroed here (itcms's __new zeroes the request).
+// mmInfo is the requested size: itcms's __renew grows an object in place only within it, and
+// __new zeroes all of it, so no byte past what the program wrote can show through.
 import "rt/itcms";
 import { BLOCK_MAXSIZE } from "rt/common";
 import { E_ALLOCATION_TOO_LARGE } from "util/error";
@@ -28,41 +28,34 @@ export function AS_BUDDY_LINKED_HEAP_BASE(): usize { return __heap_base; }
 // @ts-ignore: decorator
 @inline const PREFIX: usize = 16;
 
-/** Set while the out-of-memory error is being thrown: the Error object itself needs memory. */
+/** Set while the error is being thrown: the Error object itself needs memory. */
 let failing = false;
 
-function outOfMemory(): void {
+function fail(size: usize): void {
   if (failing) unreachable();
   failing = true;
-  throw new Error("as-buddy: out of memory (the host's heap)");
+  throw new Error(size > MAX_SIZE ? E_ALLOCATION_TOO_LARGE : "as-buddy: out of memory (the host's heap)");
 }
 
 // @ts-ignore: decorator
-@inline function finish(block: usize, size: usize): usize {
-  let ptr = block + PREFIX;
-  let usable = (size + 3) & ~3;
-  store<u32>(ptr - 4, <u32>usable);
-  memory.fill(ptr + size, 0, usable - size);
-  return ptr;
-}
+@inline const MAX_SIZE: usize = BLOCK_MAXSIZE - PREFIX;
 
 // @ts-ignore: decorator
 @global @unsafe function __alloc(size: usize): usize {
-  if (size > BLOCK_MAXSIZE - PREFIX) throw new Error(E_ALLOCATION_TOO_LARGE);
-  let block = hostMalloc(size + PREFIX);
-  if (!block) outOfMemory();
-  return finish(block, size);
+  let block = size <= MAX_SIZE ? hostMalloc(size + PREFIX) : 0;
+  if (!block) fail(size);
+  store<u32>(block, <u32>size, PREFIX - 4);
+  return block + PREFIX;
 }
 
 // @ts-ignore: decorator
 @global @unsafe function __realloc(ptr: usize, size: usize): usize {
-  if (size > BLOCK_MAXSIZE - PREFIX) throw new Error(E_ALLOCATION_TOO_LARGE);
   let old = <usize>load<u32>(ptr - 4);
-  let block = hostRealloc(ptr - PREFIX, size + PREFIX);
-  if (!block) outOfMemory();
-  let to = block + PREFIX;
-  if (size > old) memory.fill(to + old, 0, size - old); // what realloc adds is zero, as in mm.ts
-  return finish(block, size);
+  let block = size <= MAX_SIZE ? hostRealloc(ptr - PREFIX, size + PREFIX) : 0;
+  if (!block) fail(size);
+  store<u32>(block, <u32>size, PREFIX - 4);
+  if (size > old) memory.fill(block + PREFIX + old, 0, size - old); // what it adds is zero, as in mm.ts
+  return block + PREFIX;
 }
 
 // @ts-ignore: decorator

@@ -5,6 +5,10 @@
 import "rt/tcms";
 import { mmAlloc, mmRealloc, mmFree } from "./mm";
 
+/** Marks a program built on a compiled-in as-buddy runtime (runtimeHeap() in index.ts needs one). */
+// @ts-ignore: decorator
+@global const AS_BUDDY_RUNTIME: bool = true;
+
 // @ts-ignore: decorator
 @global @unsafe function __alloc(size: usize): usize { return mmAlloc(size, true); }
 // @ts-ignore: decorator

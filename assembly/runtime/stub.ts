@@ -5,6 +5,10 @@ import { OBJECT, OBJECT_OVERHEAD, OBJECT_MAXSIZE, BLOCK_OVERHEAD } from "rt/comm
 import { E_ALLOCATION_TOO_LARGE } from "util/error";
 import { mmAlloc, mmRealloc, mmFree } from "./mm";
 
+/** Marks a program built on a compiled-in as-buddy runtime (runtimeHeap() in index.ts needs one). */
+// @ts-ignore: decorator
+@global const AS_BUDDY_RUNTIME: bool = true;
+
 // @ts-ignore: decorator
 @global @unsafe function __alloc(size: usize): usize { return mmAlloc(size, true); }
 // @ts-ignore: decorator

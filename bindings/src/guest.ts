@@ -22,7 +22,7 @@ export interface GuestOptions {
 
 /** A guest's bytes and its other imports (for example a WASI object's getImportObject()). */
 export interface GuestSpec {
-  module: BufferSource;
+  module: ArrayBuffer | ArrayBufferView;
   imports?: object;
   /** A name for error messages (default: "guest <index>"). */
   name?: string;
@@ -190,7 +190,7 @@ export async function instantiateGuests(specs: readonly GuestSpec[], options?: G
 
 /** Instantiates one guest on a new as-buddy heap: `imports` are its other imports (for example
  *  a WASI object's getImportObject()); env.memory and the "as-buddy" module are filled in. */
-export async function instantiateGuest(guest: BufferSource, imports: object = {}, options?: GuestOptions): Promise<Guest> {
+export async function instantiateGuest(guest: ArrayBuffer | ArrayBufferView, imports: object = {}, options?: GuestOptions): Promise<Guest> {
   toBytes("instantiateGuest(guest)", guest);
   if (imports === null || typeof imports !== "object" || Array.isArray(imports)) {
     throw new TypeError(`as-buddy: instantiateGuest(imports): imports must be an object of import modules; got ${describe(imports)}`);

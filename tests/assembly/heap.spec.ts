@@ -107,6 +107,10 @@ describe("init", () => {
     expect<ErrorCode>(BuddyHeap.initError).toBe(ErrorCode.BAD_REGION, "beyond the end of memory");
     BuddyHeap.init(0xFFFFFF00, 0x200);
     expect<ErrorCode>(BuddyHeap.initError).toBe(ErrorCode.BAD_REGION, "end wraps around");
+    let low = load<u64>(0);
+    expect<bool>(BuddyHeap.init(0, 65536) == null).toBe(true);
+    expect<ErrorCode>(BuddyHeap.initError).toBe(ErrorCode.BAD_REGION, "address 0 (the null pointer)");
+    expect<u64>(load<u64>(0)).toBe(low, "nothing written at address 0");
     let intact = true;
     for (let p = a; p < a + 4096; ++p) if (load<u8>(p) != 0xAB) intact = false;
     expect<bool>(intact).toBe(true, "a failed init leaves the range untouched");
@@ -337,6 +341,16 @@ describe("realloc", () => {
 });
 
 describe("regions", () => {
+  test("a region at address 0 is BAD_REGION and changes nothing", () => {
+    let a = arena(16384, 65536);
+    let h = BuddyHeap.init(a, 8192, 16, 10, 0, 0)!;
+    let before = h.stats().totalBytes;
+    expect<ErrorCode>(h.addRegion(0, 1024)).toBe(ErrorCode.BAD_REGION);
+    expect<ErrorCode>(h.lastError).toBe(ErrorCode.BAD_REGION);
+    expect<usize>(h.stats().totalBytes).toBe(before);
+    expect<ErrorCode>(h.check()).toBe(ErrorCode.OK);
+  });
+
   test("adjacent regions coalesce across the seam", () => {
     let a = arena(16384, 65536);
     let h = BuddyHeap.init(a, 4096, 16, 10, 0, 0)!;
