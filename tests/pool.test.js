@@ -303,3 +303,11 @@ test("docs/pool.md's GPU-buffer example runs as written", async () => {
   assert.equal(pool.stats().usedBytes, 0);
   pool.check();
 });
+
+test("docs/pool.md's metadata figure: a default BuddyPool.create of 2 MiB in 8 KiB blocks", async () => {
+  const { BuddyPool } = await import("../bindings/dist/index.js");
+  const doc = readFileSync(new URL("../docs/pool.md", import.meta.url), "utf8");
+  const [, figure] = doc.match(/says how much: ([\d,]+) bytes for `BuddyPool\.create\(\{ base: 0, size: 2 << 20, minBuddy: 8192 \}\)`/);
+  const pool = await BuddyPool.create({ base: 0, size: 2 << 20, minBuddy: 8192 });
+  assert.equal(pool.stats().metaBytes, Number(figure.replace(/,/g, "")));
+});
