@@ -299,6 +299,15 @@ describe("batches", () => {
     assert.equal(heap.usableSize(b), 16, "b was not");
     heap.freeMany([b, c]);
     heap.check();
+    // 0 is no block, as for free(0), which throws NOT_IN_HEAP.
+    throwsBuddy(() => heap.free(0), ErrorCode.NOT_IN_HEAP);
+    throwsBuddy(() => heap.freeMany([0]), ErrorCode.NOT_IN_HEAP, "ptrs[0]=0");
+    const [d, e] = heap.allocMany([16, 16]);
+    throwsBuddy(() => heap.freeMany([d, 0, e]), ErrorCode.NOT_IN_HEAP, "ptrs[1]=0");
+    assert.equal(heap.tryFree(d), ErrorCode.DOUBLE_FREE, "d, before the 0, was freed");
+    assert.equal(heap.usableSize(e), 16, "e, after it, was not");
+    heap.free(e);
+    heap.check();
   });
 });
 

@@ -428,7 +428,16 @@ export class BuddyHeap {
   freeMany(ptrs: ArrayLike<number>): void {
     requireArrayLike("freeMany", "ptrs", ptrs);
     const n = ptrs.length;
-    for (let i = 0; i < n; i++) this.checkU32("freeMany", `ptrs[${i}]`, ptrs[i], ErrorCode.NOT_IN_HEAP);
+    let zero = -1;
+    for (let i = 0; i < n; i++) {
+      this.checkU32("freeMany", `ptrs[${i}]`, ptrs[i], ErrorCode.NOT_IN_HEAP);
+      if (ptrs[i] === 0 && zero < 0) zero = i;
+    }
+    // 0 is no block, as for free(0): the pointers before it are freed, then it throws.
+    if (zero >= 0) {
+      if (zero > 0) this.freeMany(Array.prototype.slice.call(ptrs, 0, zero) as number[]);
+      throw new BuddyError(ErrorCode.NOT_IN_HEAP, `freeMany(ptrs[${zero}]=0)`);
+    }
     if (n === 0) return;
     const scratch = this.exports.buddy_alloc(n * 4, 0) >>> 0;
     let freed: number;
