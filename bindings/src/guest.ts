@@ -84,17 +84,22 @@ export class GuestHost {
   static async create(options?: GuestOptions): Promise<GuestHost> {
     const { host = defaultHostWasmUrl } = checkGuestOptions("GuestHost.create", options);
     if (host === undefined) throw new TypeError("as-buddy: no URL support here: pass options.host (the host build's bytes or Module)");
-    const instance = await WebAssembly.instantiate(await compileSource(host), {});
-    if (typeof instance.exports.buddy_set_heap_start !== "function") {
-      throw new TypeError("as-buddy: options.host does not export buddy_set_heap_start: pass the host build (build/as-buddy.host.wasm)");
+    let instance: WebAssembly.Instance;
+    try {
+      instance = await WebAssembly.instantiate(await compileSource(host), {});
+    } catch (e) {
+      throw new TypeError(`as-buddy: options.host must be the host build (build/as-buddy.host.wasm, a module with no imports): ${(e as Error).message}`);
+    }
+    if (typeof instance.exports.buddy_set_heap_start !== "function" || !(instance.exports.memory instanceof WebAssembly.Memory)) {
+      throw new TypeError("as-buddy: options.host must be the host build (build/as-buddy.host.wasm): it exports no buddy_set_heap_start or memory");
     }
     const heap = BuddyHeap.fromInstance(instance);
     return new GuestHost(heap, heap.memory, instance.exports);
   }
 
-  /** Checks guests against each other and against what is placed, without running anything:
-   *  their layouts, in order. Throws GuestLayoutError. */
-  plan(specs: readonly GuestSpec[]): GuestLayout[] {
+  /** Reads the guests' layouts and checks them against each other and against the guests
+   *  already placed; changes nothing. Throws GuestLayoutError. */
+  private check(specs: readonly GuestSpec[]): GuestLayout[] {
     const layouts: GuestLayout[] = [];
     const taken = [...this.placed];
     specs.forEach((spec, i) => {
@@ -117,21 +122,25 @@ export class GuestHost {
       taken.push({ name, layout });
       layouts.push(layout);
     });
-    const top = Math.max(0, ...layouts.map((l) => l.end));
-    if (top > 0) {
-      const code = (this.hostExports.buddy_set_heap_start as (start: number) => number)(top);
-      if (code === ErrorCode.ALREADY_INITIALIZED) {
-        const at = layouts.findIndex((l) => l.end === top);
-        throw new GuestLayoutError(specs[at].name ?? `guest ${this.placed.length + at}`, "heap-below",
-          `the heap was set up (first used) below this guest's static data and stack, which end at ${hex(top)}: ` +
-          "instantiate every guest before the heap is first used, or give this one a lower range");
-      }
-    }
     return layouts;
   }
 
-  /** Places and instantiates guests, in order: all are checked first (plan), so a refused
-   *  layout leaves nothing instantiated. */
+  /** Tells the host that its heap starts above every guest: before the heap's setup this raises
+   *  its start; after it, it only answers whether the heap is above (and changes nothing). */
+  private place(specs: readonly GuestSpec[], layouts: GuestLayout[]): void {
+    const top = Math.max(0, ...layouts.map((l) => l.end));
+    if (top === 0) return;
+    const code = (this.hostExports.buddy_set_heap_start as (start: number) => number)(top);
+    if (code === ErrorCode.ALREADY_INITIALIZED) {
+      const at = layouts.findIndex((l) => l.end === top);
+      throw new GuestLayoutError(specs[at].name ?? `guest ${this.placed.length + at}`, "heap-below",
+        `the heap was set up (first used) below this guest's static data and stack, which end at ${hex(top)}: ` +
+        "instantiate every guest before the heap is first used, or give this one a lower range");
+    }
+  }
+
+  /** Places and instantiates guests, in order. All are read, checked and compiled first, so a
+   *  refused layout or a module that does not compile leaves the heap and memory unchanged. */
   async add(specs: readonly GuestSpec[]): Promise<Guest[]> {
     if (!Array.isArray(specs)) throw new TypeError(`as-buddy: GuestHost.add(specs): specs must be an array of { module, imports? }; got ${describe(specs)}`);
     for (const spec of specs) {
@@ -140,7 +149,10 @@ export class GuestHost {
         throw new TypeError(`as-buddy: GuestHost.add(specs): imports must be an object of import modules; got ${describe(spec.imports)}`);
       }
     }
-    const layouts = this.plan(specs);
+    const layouts = this.check(specs);
+    const modules: WebAssembly.Module[] = [];
+    for (const spec of specs) modules.push(await WebAssembly.compile(toBytes("the guest", spec.module) as Uint8Array<ArrayBuffer>));
+    this.place(specs, layouts);
     const pages = Math.max(...layouts.map((l) => Math.max(l.pages, Math.ceil(l.end / 65536))));
     const have = this.memory.buffer.byteLength >>> 16;
     if (pages > have && this.grow(pages - have) < 0) throw new RangeError(`as-buddy: the shared memory cannot grow to the guests' ${pages} pages`);
@@ -149,7 +161,7 @@ export class GuestHost {
       const spec = specs[i];
       const name = spec.name ?? `guest ${this.placed.length}`;
       const imports = (spec.imports ?? {}) as WebAssembly.Imports;
-      const module = await WebAssembly.compile(toBytes(name, spec.module) as Uint8Array<ArrayBuffer>);
+      const module = modules[i];
       const env: Record<string, WebAssembly.ImportValue> = { ...(imports.env ?? {}), memory: this.memory };
       if (!("abort" in env) && WebAssembly.Module.imports(module).some((i) => i.module === "env" && i.name === "abort")) {
         env.abort = this.abortFor(name);
