@@ -59,21 +59,3 @@ test("every relative link in the README and docs/ leads to a file, and the READM
   }
   assert.ok(read("README.md").split("\n").length < 250, "README.md is under 250 lines");
 });
-
-test("docs/assemblyscript.md's first example compiles as written (the package path mapped to this tree) and runs", async () => {
-  const asc = (await import("assemblyscript/asc")).default;
-  const { mkdirSync, writeFileSync } = await import("node:fs");
-  const doc = read("docs/assemblyscript.md");
-  const block = doc.slice(doc.indexOf("```ts\n") + 6, doc.indexOf("```", doc.indexOf("```ts\n") + 6));
-  assert.match(block, /BuddyHeap\.init\(base, size/);
-  const dir = join(ROOT, "build/test/docs");
-  mkdirSync(dir, { recursive: true });
-  // Appended: what the example left behind, read through the heap's root (its base).
-  writeFileSync(join(dir, "example.ts"), block.replace('"as-buddy/assembly"', '"../../../assembly/index"') +
-    "\nexport function after(base: usize): u32 { const h = BuddyHeap.at(base); return h ? <u32>h.stats().usedBytes * 100 + h.stats().regionCount : 0xFFFFFFFF; }\n");
-  const { error, stderr } = await asc.main([join(dir, "example.ts"), "-o", join(dir, "example.wasm"), "--runtime", "stub", "--initialMemory", "4", "--config", "tests/runtime/asconfig.json"]);
-  assert.ifError(error, stderr?.toString());
-  const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(dir, "example.wasm"))), { env: { abort: () => { throw new Error("abort"); } } }).exports;
-  e.demo(65536, 65536, 3 << 16, 65536);
-  assert.equal(e.after(65536), 0 * 100 + 2, "every block it took is back, and the added region is the heap's second");
-});

@@ -6,57 +6,32 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { missing, requireTool } from "../scripts/system-tools.js";
+import { ROOT, sh, packProject } from "./pack.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const own = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-// The npm that runs `npm test` (npm_execpath), not the first on PATH: npm scripts put
-// node_modules/.bin first, and a dev dependency of as-pect brings an npm 6 there.
-const besideNode = join(dirname(process.execPath), "../lib/node_modules/npm/bin/npm-cli.js");
-const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath
-  : existsSync(besideNode) ? besideNode : null;
-const npmCmd = (args) => (npmCli ? [process.execPath, [npmCli, ...args]] : [process.platform === "win32" ? "npm.cmd" : "npm", args]);
-let dir;
+let pack;
 let project;
 let installed;
+let write;
 
-function sh(cmd, args, cwd, what) {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", maxBuffer: 1 << 26 });
-  assert.equal(r.status, 0, `${what} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}${r.error ?? ""}`);
-  return r.stdout;
-}
-
-function write(rel, text) {
-  mkdirSync(dirname(join(project, rel)), { recursive: true });
-  writeFileSync(join(project, rel), text);
-}
-
-/** Compiles an AssemblyScript file with the project's own asc and instantiates it. */
 function ascBuild(entry, out, extra) {
-  sh(process.execPath, [join(project, "node_modules/assemblyscript/bin/asc.js"), entry, "-o", out, "-O2", ...extra], project, `asc ${entry} ${extra.join(" ")}`);
+  pack.asc([entry, "-o", out, "-O2", ...extra], `asc ${entry} ${extra.join(" ")}`);
   return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(project, out))), {
     env: { abort: (m, f, l, c) => { throw new Error(`abort at ${l}:${c}`); } },
   }).exports;
 }
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), "as-buddy-pack-"));
-  const packed = JSON.parse(sh(...npmCmd(["pack", "--ignore-scripts", "--json", "--pack-destination", dir]), ROOT, "npm pack"));
-  const tarball = join(dir, packed[0].filename);
-  project = join(dir, "app");
-  mkdirSync(project);
-  write("package.json", JSON.stringify({ name: "app", version: "1.0.0", private: true, type: "module" }, null, 2));
+  pack = packProject();
+  ({ project, installed, write } = pack);
   // As a user: the tarball and the AssemblyScript it compiles with; scripts run as they would.
-  sh(...npmCmd(["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `assemblyscript@${own.devDependencies.assemblyscript}`]), project, "npm install <tarball>");
-  installed = join(project, "node_modules/as-buddy");
+  pack.npmInstall(["as-buddy"]);
 });
 
 after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  pack?.cleanup();
 });
 
 test("the package installs with its scripts, and runs none a consumer cannot", () => {
