@@ -789,7 +789,7 @@ export { ErrorCode };
 //
 // ╒═════════════════════ Pool header (POOL_HEADER = 912 bytes) ═════════════════════╕
 //   0 magic "POOL"   4 minBuddyLog   8 units       12 maxOrder (effective)
-//  16 shadow         20 heap (where the metadata came from)   24 metaBytes  28 (reserved)
+//  16 shadow         20 heap (where the metadata came from)   24 metaBytes  28 tag (1..255, in handles)
 //  32 u64 base       40 u64 size     48 u64 minAlloc   56 u64 maxAlloc  64 u64 maxBuddy
 //  72 (reserved)
 //  80 u64 counters in PoolCounter order                                   (80..143)
@@ -822,6 +822,8 @@ export { ErrorCode };
 @inline const PH_HEAP: usize = 20;
 // @ts-ignore: decorator
 @inline const PH_META_BYTES: usize = 24;
+// @ts-ignore: decorator
+@inline const PH_TAG: usize = 28;
 // @ts-ignore: decorator
 @inline const PH_BASE: usize = 32;
 // @ts-ignore: decorator
@@ -881,6 +883,10 @@ export enum ListStat { ENQUEUES = 0, DEQUEUES = 1, REMOVES = 2 }
 @inline export function poolMinAlloc(pool: usize): u64 { return load<u64>(pool, PH_MIN_ALLOC); }
 // @ts-ignore: decorator
 @inline export function poolMaxAlloc(pool: usize): u64 { return load<u64>(pool, PH_MAX_ALLOC); }
+// @ts-ignore: decorator
+@inline export function poolTag(pool: usize): u32 { return load<u32>(pool, PH_TAG); }
+// @ts-ignore: decorator
+@inline export function setPoolTag(pool: usize, tag: u32): void { store<u32>(pool, tag, PH_TAG); }
 /** The detached heap's control block. */
 // @ts-ignore: decorator
 @inline export function poolTree(pool: usize): usize { return pool + POOL_HEADER; }

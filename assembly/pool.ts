@@ -28,10 +28,11 @@
 // The range is carved into the largest blocks that fit from base up, so a pool whose size is
 // not a multiple of maxSize still uses every unit.
 //
-// Handles (beyond buddy_pool). allocHandle returns (gen + 1) * 2^27 + unit, where gen is the
-// generation stored in the block's first shadow unit and bumped by every free of a block that
-// starts there. A freed handle no longer matches its unit's generation: using it is STALE_HANDLE,
-// found in O(1). A generation wraps after 2^26 - 1 frees of blocks starting at the same unit.
+// Handles (beyond buddy_pool). allocHandle returns (gen + 1) * 2^35 + tag * 2^27 + unit, where
+// gen is the generation stored in the block's first shadow unit and bumped by every free of a
+// block that starts there, and tag (1..255) names the pool. A freed handle no longer matches its
+// unit's generation: using it is STALE_HANDLE, found in O(1); another pool's handle is
+// INVALID_HANDLE. A generation wraps after 2^18 - 1 frees of blocks starting at the same unit.
 
 import * as core from "./heap";
 import { check as checkHeap } from "./check";
@@ -41,7 +42,7 @@ import {
   MAGIC, getMagic, setMagic, getNonEmpty, getCount, getCounter, getUsed, getTotal, orderOf,
   metadataBytes, poolMagic, setPoolMagic, poolMinLog, poolUnits, poolMaxOrder, poolShadow,
   poolHeap, poolMetaBytes, poolBase, poolSize, poolMinAlloc, poolMaxAlloc, poolTree,
-  setPoolHeader, poolCounter, bumpPoolCounter, listStat, setListStat, bumpListStat, shadowGen, setShadowGen,
+  setPoolHeader, poolTag, setPoolTag, poolCounter, bumpPoolCounter, listStat, setListStat, bumpListStat, shadowGen, setShadowGen,
   POOL_STATS_SIZE, PS_COUNTERS, PS_LISTS, setPoolStat64, setPoolStat32, PS_TOTAL, PS_USED, PS_FREE,
   PS_LARGEST, PS_MIN_BUDDY, PS_MAX_BUDDY, PS_MAX_ORDER, PS_META, PS_SPLITS, PS_MERGES, PS_LIST_BYTES, DEBUG,
 } from "./layout";
@@ -54,9 +55,14 @@ import {
 @inline const UNIT_BITS: u32 = 27;
 // @ts-ignore: decorator
 @inline export const MAX_UNITS: u32 = (<u32>1 << UNIT_BITS) - 1;
-/** Handle tags are gen + 1 in 1..GEN_LIMIT, so that a handle stays below 2^53. */
+/** Bits of a handle that name its pool (a tag 1..255), above the unit. */
 // @ts-ignore: decorator
-@inline const GEN_LIMIT: u32 = (<u32>1 << 26) - 1;
+@inline const TAG_BITS: u32 = 8;
+// @ts-ignore: decorator
+@inline const TAG_MAX: u32 = (<u32>1 << TAG_BITS) - 1;
+/** Handles carry gen + 1 in 1..GEN_LIMIT above the tag, so that a handle stays below 2^53. */
+// @ts-ignore: decorator
+@inline const GEN_LIMIT: u32 = (<u32>1 << (53 - UNIT_BITS - TAG_BITS)) - 1;
 
 // @ts-ignore: decorator
 @inline function isPow2(x: u64): bool { return x != 0 && (x & (x - 1)) == 0; }
@@ -103,6 +109,17 @@ export function validatePoolConfig(base: u64, size: u64, minAlloc: u64, maxAlloc
 
 /** Why the last createPool of this instance returned 0. */
 let createError: u32 = PoolError.OK;
+/** The tag of this instance's last pool: pools made one after another get different tags. */
+let lastTag: u32 = 0;
+
+/** Sets the tag a pool's handles carry (1..255): the bindings give each pool of a JavaScript
+ *  realm its own, across heaps. Only while the pool has no block allocated (handles out would
+ *  change meaning): INVALID_PARAMETER otherwise, or for a tag out of range. */
+export function poolSetTag(pool: usize, tag: u32): u32 {
+  if (tag == 0 || tag > TAG_MAX || getUsed(poolTree(pool)) != 0) return PoolError.INVALID_PARAMETER;
+  setPoolTag(pool, tag);
+  return PoolError.OK;
+}
 export function poolCreateError(): u32 { return createError; }
 
 /** Creates a pool, its metadata taken from the heap at `heap`. Returns the pool pointer, or 0
@@ -130,6 +147,8 @@ export function createPool(heap: usize, base: u64, size: u64, minAlloc: u64, max
   core.initDetached(poolTree(pool), pool + POOL_HEADER + CB_DETACHED_SIZE, shadow, shadow + shadowBytes, SHADOW_LOG, order);
   let metaBytes = core.usableSize(heap, shadow) + core.usableSize(heap, pool);
   setPoolHeader(pool, minLog, units, order, shadow, heap, metaBytes, base, size, minAlloc, maxAlloc, maxBuddy);
+  lastTag = lastTag % TAG_MAX + 1;
+  setPoolTag(pool, lastTag);
   // The carved blocks are the lists' first enqueues.
   for (let k: u32 = 0; k <= order; ++k) setListStat(pool, ListStat.ENQUEUES, k, getCount(poolTree(pool), k));
   createError = PoolError.OK;
@@ -248,7 +267,7 @@ export function poolAllocHandle(pool: usize, bytes: u64): i64 {
   let a = poolAlloc(pool, bytes);
   if (a < 0) return a;
   let u = (<u64>a - poolBase(pool)) >> poolMinLog(pool);
-  return <i64>(((<u64>shadowGen(shadowOf(pool, u)) + 1) << UNIT_BITS) | u);
+  return <i64>(((<u64>shadowGen(shadowOf(pool, u)) + 1) << (UNIT_BITS + TAG_BITS)) | (<u64>poolTag(pool) << UNIT_BITS) | u);
 }
 
 /** The block of a live handle, packed as unit << 5 | order, or -PoolError: INVALID_HANDLE if
@@ -256,9 +275,11 @@ export function poolAllocHandle(pool: usize, bytes: u64): i64 {
  *  freed (found in O(1) from the generation). */
 function handleBlock(pool: usize, handle: u64): i64 {
   let u = handle & <u64>MAX_UNITS;
-  let tag = handle >> UNIT_BITS;
-  if (tag == 0 || tag > <u64>GEN_LIMIT || u >= <u64>poolUnits(pool)) return -PoolError.INVALID_HANDLE;
-  if (tag - 1 != <u64>shadowGen(shadowOf(pool, u))) return -PoolError.STALE_HANDLE;
+  let tag = (handle >> UNIT_BITS) & <u64>TAG_MAX;
+  let gen = handle >> (UNIT_BITS + TAG_BITS);
+  if (tag != <u64>poolTag(pool)) return -PoolError.INVALID_HANDLE; // another pool's, or no handle
+  if (gen == 0 || gen > <u64>GEN_LIMIT || u >= <u64>poolUnits(pool)) return -PoolError.INVALID_HANDLE;
+  if (gen - 1 != <u64>shadowGen(shadowOf(pool, u))) return -PoolError.STALE_HANDLE;
   let k = core.lookup(poolTree(pool), shadowOf(pool, u));
   if (k == -ErrorCode.DOUBLE_FREE) return -PoolError.STALE_HANDLE;
   if (k < 0) return -PoolError.INVALID_HANDLE;
@@ -327,6 +348,7 @@ export function poolCheck(pool: usize): u32 {
   let tree = poolTree(pool);
   if (checkHeap(tree) != ErrorCode.OK) return PoolError.CORRUPT;
   if (getTotal(tree) != <usize>poolUnits(pool) << SHADOW_LOG) return PoolError.CORRUPT;
+  if (poolTag(pool) == 0 || poolTag(pool) > TAG_MAX) return PoolError.CORRUPT; // handles name it
   let maxOrder = poolMaxOrder(pool);
   for (let k: u32 = 0; k <= maxOrder; ++k) {
     let n = listStat(pool, ListStat.ENQUEUES, k) - listStat(pool, ListStat.DEQUEUES, k) - listStat(pool, ListStat.REMOVES, k);

@@ -211,6 +211,40 @@ test("handles: a stale handle is caught even after its unit is reused", () => {
   pool.check();
 });
 
+test("handles name their pool: another pool's handle is INVALID_HANDLE, on one heap or on two made alike", async () => {
+  // Two pools made alike, each on a heap of its own (the case where nothing else tells them apart).
+  const a = await BuddyPool.create({ size: 1 << 20, minBuddy: 256 });
+  const b = await BuddyPool.create({ size: 1 << 20, minBuddy: 256 });
+  const ha = a.allocHandle(1000);
+  const hb = b.allocHandle(1000);
+  assert.equal(a.address(ha), b.address(hb), "the same unit in each");
+  assert.notEqual(ha, hb, "but not the same handle");
+  assert.equal(a.tryFreeHandle(hb), PoolError.INVALID_HANDLE);
+  rejects(() => a.address(hb), PoolError.INVALID_HANDLE);
+  assert.equal(a.stats().usedBytes, 1024, "a's block was not freed by b's handle");
+  a.freeHandle(ha);
+  b.freeHandle(hb);
+  // Two pools on one heap.
+  const heap = newHeap();
+  const p = BuddyPool.on(heap, { size: 8 * 256, minBuddy: 256 });
+  const q = BuddyPool.on(heap, { size: 8 * 256, minBuddy: 256 });
+  const hq = q.allocHandle(256);
+  const hp = p.allocHandle(256);
+  assert.equal(p.tryFreeHandle(hq), PoolError.INVALID_HANDLE);
+  assert.equal(q.usableSize(q.address(hq)), 256, "q's block is live");
+  // The tag is set only while no block is allocated; tags are 1..255.
+  assert.equal(heap.exports.buddy_pool_set_tag(p.pointer, 7), PoolError.INVALID_PARAMETER, "p has a block out");
+  p.freeHandle(hp);
+  q.freeHandle(hq);
+  assert.equal(heap.exports.buddy_pool_set_tag(p.pointer, 0), PoolError.INVALID_PARAMETER);
+  assert.equal(heap.exports.buddy_pool_set_tag(p.pointer, 256), PoolError.INVALID_PARAMETER);
+  assert.equal(heap.exports.buddy_pool_set_tag(p.pointer, 7), PoolError.OK);
+  assert.equal(heap.exports.buddy_pool_set_tag(12345, 7), PoolError.NOT_A_POOL);
+  assert.equal(Math.floor(p.allocHandle(256) / 2 ** 27) % 256, 7, "the handle carries the tag");
+  p.check();
+  q.check();
+});
+
 test("several pools on one heap are independent; destroy returns their metadata", () => {
   const heap = newHeap();
   const used0 = heap.stats().usedBytes;

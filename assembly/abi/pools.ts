@@ -34,6 +34,16 @@ export function buddy_pool_create(base: f64, size: f64, minAlloc: f64, maxAlloc:
   return p;
 }
 
+/** Sets the tag the pool's handles carry (1..255), before its first allocation; returns a
+ *  PoolError (INVALID_PARAMETER: out of range, or blocks allocated). */
+export function buddy_pool_set_tag(pool: usize, tag: u32): u32 {
+  let r = begin();
+  if (!r) return PoolError.NOT_A_POOL;
+  let code = pools.isPool(pool) ? pools.poolSetTag(pool, tag) : PoolError.NOT_A_POOL;
+  leave(r);
+  return code;
+}
+
 export function buddy_pool_create_error(): u32 {
   return poolCreateError;
 }

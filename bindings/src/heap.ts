@@ -30,6 +30,7 @@ export interface BuddyExports {
   // BuddyPool (bindings/src/pool.ts): addresses, sizes and handles as numbers up to 2^53.
   buddy_pool_create(base: number, size: number, minAlloc: number, maxAlloc: number, minBuddy: number): number;
   buddy_pool_create_error(): number;
+  buddy_pool_set_tag(pool: number, tag: number): number;
   buddy_pool_destroy(pool: number): number;
   buddy_pool_alloc(pool: number, bytes: number): number;
   buddy_pool_free(pool: number, address: number): number;

@@ -63,6 +63,9 @@ export interface PoolStats {
 }
 
 const LIMIT = 2 ** 53;
+/** The tag of the last pool made in this realm. */
+let lastTag = 0;
+
 const CONFIG_KEYS = ["base", "size", "minAlloc", "maxAlloc", "minBuddy"] as const;
 
 function isExact(value: unknown): value is number {
@@ -145,6 +148,10 @@ export class BuddyPool {
     const e = heap.exports;
     const pointer = e.buddy_pool_create(full.base, full.size, full.minAlloc, full.maxAlloc, full.minBuddy) >>> 0;
     if (!pointer) throw new BuddyPoolError(e.buddy_pool_create_error() >>> 0, call);
+    // A tag of this realm's own (1..255) in its handles: pools on separate heaps made alike
+    // would otherwise tag theirs alike, and one pool would take another's handle.
+    lastTag = lastTag % 255 + 1;
+    e.buddy_pool_set_tag(pointer, lastTag);
     return new BuddyPool(heap, pointer, full);
   }
 

@@ -86,6 +86,20 @@ describe("BuddyPool", () => {
     expect(pool.check()).toBe(PoolError.OK);
   });
 
+  it("names its pool in each handle: another pool's handle is INVALID_HANDLE", () => {
+    let h = metaHeap();
+    let a = BuddyPool.create(h, 0, 64 * KiB, 1, 4 * KiB, 4 * KiB)!;
+    let b = BuddyPool.create(h, 0, 64 * KiB, 1, 4 * KiB, 4 * KiB)!;
+    let ha = a.allocHandle(100);
+    let hb = b.allocHandle(100);
+    expect(a.handleAddress(<u64>ha)).toBe(b.handleAddress(<u64>hb));
+    expect(ha).not.toBe(hb);
+    expect(a.freeHandle(<u64>hb)).toBe(PoolError.INVALID_HANDLE);
+    expect(a.freeHandle(<u64>ha)).toBe(PoolError.OK);
+    expect(b.freeHandle(<u64>hb)).toBe(PoolError.OK);
+    expect(a.check()).toBe(PoolError.OK);
+  });
+
   it("computes buddy sizes like buddy_pool", () => {
     expect(computeBuddySize(1, 8192, 32768)).toBe(8192);
     expect(computeBuddySize(17 * 1024, 8192, 32768)).toBe(32768);
