@@ -867,7 +867,14 @@ export function lookup(root: usize, p: usize): i32 {
 /** lookup for a p in the heap's regions and in no slab. */
 function lookupBlock(root: usize, p: usize): i32 {
   let minLog = getMinLog(root);
-  if (p & (sizeOf(0, minLog) - 1)) return -ErrorCode.NOT_BLOCK_START;
+  let mask = sizeOf(0, minLog) - 1;
+  if (p & mask) {
+    // A slot's start (16-aligned, under a larger minimum block) in free memory: the slot was
+    // freed and its slab given back since.
+    let q = p & ~mask;
+    if (!(p & 15) && isFreeHead(root, q & ~(sizeOf(leafOrder(root, q), minLog) - 1), minLog)) return -ErrorCode.DOUBLE_FREE;
+    return -ErrorCode.NOT_BLOCK_START;
+  }
   let k = leafOrder(root, p);
   let start = p & ~(sizeOf(k, minLog) - 1);
   if (isFreeHead(root, start, minLog)) return -ErrorCode.DOUBLE_FREE; // freed, maybe merged since

@@ -411,6 +411,25 @@ describe("growth", () => {
   });
 });
 
+test("a double free of a slot whose slab was given back (merged since) is DOUBLE_FREE, as errors.md says", async () => {
+  const heap = await BuddyHeap.create({ deferLimit: 0 });
+  const a = heap.alloc(1000);
+  const b = heap.alloc(1000);
+  assert.notEqual(a % heap.stats().minBlock, 0, "a slot that does not start a minimum block");
+  heap.free(a);
+  heap.free(b);
+  heap.coalesce();
+  assert.equal(heap.stats().usedBytes, 0, "the slab went back to the heap");
+  const before = heap.stats();
+  throwsBuddy(() => heap.free(a), ErrorCode.DOUBLE_FREE, `free(ptr=${a})`);
+  throwsBuddy(() => heap.free(b), ErrorCode.DOUBLE_FREE);
+  throwsBuddy(() => heap.free(a + 4), ErrorCode.NOT_BLOCK_START); // not a slot's start
+  const after = heap.stats();
+  assert.equal(after.rejectedFrees, before.rejectedFrees + 3);
+  for (const key of ["usedBytes", "freeBytes", "totalBytes", "frees"]) assert.equal(after[key], before[key], key);
+  heap.check();
+});
+
 test("out-of-range page options are BuddyErrors (BAD_CONFIG or OUT_OF_MEMORY), not engine errors", async () => {
   const isBuddy = (code, pattern) => (e) => e instanceof BuddyError && e.code === code && pattern.test(e.message);
   await assert.rejects(BuddyHeap.create({ initialPages: 70000 }), isBuddy(ErrorCode.BAD_CONFIG, /^create\(initialPages=70000\): initialPages must be an integer from 0 to 65536/));
