@@ -378,6 +378,13 @@ export function setGrown(root: usize, p: usize, q: usize): void {
   let p = root + (<usize>c << 3);
   store<u64>(p, load<u64>(p, CB_COUNTERS) + 1, CB_COUNTERS);
 }
+/** Takes back one count of counter c (a call that is the bindings' own bookkeeping, not the
+ *  program's: api.ts buddy_scratch). */
+// @ts-ignore: decorator
+@inline export function unbumpCounter(root: usize, c: u32): void {
+  let p = root + (<usize>c << 3);
+  store<u64>(p, load<u64>(p, CB_COUNTERS) - 1, CB_COUNTERS);
+}
 
 // @ts-ignore: decorator
 @inline export function getHead(root: usize, k: u32): usize { return load<u32>(root + (<usize>k << 2), CB_HEADS); }

@@ -411,6 +411,24 @@ describe("growth", () => {
   });
 });
 
+test("allocMany and freeMany count only the program's blocks in stats(), also when freeMany is rejected", async () => {
+  const heap = await BuddyHeap.create();
+  const s0 = heap.stats();
+  const ptrs = heap.allocMany([16, 100, 5000]);
+  const s1 = heap.stats();
+  assert.equal(s1.allocs - s0.allocs, 3, "three blocks, not four (the scratch buffer is not the program's)");
+  assert.equal(s1.frees - s0.frees, 0);
+  throwsBuddy(() => heap.freeMany([ptrs[0], ptrs[0] + 3]), ErrorCode.NOT_BLOCK_START, "ptrs[1]");
+  const s2 = heap.stats();
+  assert.equal(s2.frees - s1.frees, 1, "the one block freed before the bad pointer");
+  assert.equal(s2.allocs, s1.allocs);
+  assert.equal(s2.rejectedFrees - s1.rejectedFrees, 1);
+  heap.freeMany([ptrs[1], ptrs[2]]);
+  const s3 = heap.stats();
+  assert.deepEqual([s3.allocs - s0.allocs, s3.frees - s0.frees, s3.usedBytes], [3, 3, s0.usedBytes]);
+  heap.check();
+});
+
 test("a double free of a slot whose slab was given back (merged since) is DOUBLE_FREE, as errors.md says", async () => {
   const heap = await BuddyHeap.create({ deferLimit: 0 });
   const a = heap.alloc(1000);

@@ -5,7 +5,7 @@
 import * as core from "../heap";
 import { check } from "../check";
 import { ErrorCode } from "../errors";
-import { getLastError, setLastError, getCheckDetail } from "../layout";
+import { getLastError, setLastError, getCheckDetail, getCounter, unbumpCounter, Counter } from "../layout";
 import {
   CACHED, heap, begin, rootIfSet, enter, leave, setupError, recordError, inMemory, statsRecord, emptyStatsRecord,
 } from "./module";
@@ -48,6 +48,27 @@ export function buddy_dealloc(ptr: usize, size: usize, align: usize): u32 {
   let code = inCache(r, ptr) ? rejectCached(r) : core.dealloc(r, ptr, size, align);
   leave(r);
   return code;
+}
+
+/** A buffer of `bytes` for the bindings' batch calls (allocMany, freeMany): a block of the heap
+ *  that the statistics do not count as an allocation (nor its free, buddy_scratch_free), so that
+ *  stats() counts only the program's blocks. 0 when there is no room (not counted either). */
+export function buddy_scratch(bytes: usize): usize {
+  let r = begin();
+  if (!r) return 0;
+  let failed = getCounter(r, Counter.FAILED_ALLOCS);
+  let p = core.allocAligned(r, bytes, 16);
+  if (p) unbumpCounter(r, Counter.ALLOCS);
+  else if (getCounter(r, Counter.FAILED_ALLOCS) > failed) unbumpCounter(r, Counter.FAILED_ALLOCS);
+  leave(r);
+  return p;
+}
+
+export function buddy_scratch_free(ptr: usize): void {
+  let r = begin();
+  if (!r) return;
+  if (core.free(r, ptr) == ErrorCode.OK) unbumpCounter(r, Counter.FREES);
+  leave(r);
 }
 
 /** Adds [base, base + size) of this memory as another region. */

@@ -31,6 +31,8 @@ export interface BuddyExports {
   buddy_pool_create(base: number, size: number, minAlloc: number, maxAlloc: number, minBuddy: number): number;
   buddy_pool_create_error(): number;
   buddy_pool_set_tag(pool: number, tag: number): number;
+  buddy_scratch(bytes: number): number;
+  buddy_scratch_free(ptr: number): void;
   buddy_pool_destroy(pool: number): number;
   buddy_pool_alloc(pool: number, bytes: number): number;
   buddy_pool_free(pool: number, address: number): number;
@@ -414,12 +416,12 @@ export class BuddyHeap {
     const n = sizes.length;
     for (let i = 0; i < n; i++) this.checkU32("allocMany", `sizes[${i}]`, sizes[i], ErrorCode.TOO_LARGE);
     if (n === 0) return new Uint32Array(0);
-    const scratch = this.exports.buddy_alloc(n * 4, 0) >>> 0;
+    const scratch = this.exports.buddy_scratch(n * 4) >>> 0;
     if (!scratch) this.fail(`allocMany(${n} sizes)`);
     new Uint32Array(this.memory.buffer, scratch, n).set(sizes);
     const code = this.exports.buddy_alloc_many(scratch, n, scratch) >>> 0;
     const out = code ? null : new Uint32Array(this.memory.buffer, scratch, n).slice();
-    this.exports.buddy_free(scratch);
+    this.exports.buddy_scratch_free(scratch);
     if (!out) throw new BuddyError(code, `allocMany(${n} sizes)`);
     return out;
   }
@@ -440,14 +442,14 @@ export class BuddyHeap {
       throw new BuddyError(ErrorCode.NOT_IN_HEAP, `freeMany(ptrs[${zero}]=0)`);
     }
     if (n === 0) return;
-    const scratch = this.exports.buddy_alloc(n * 4, 0) >>> 0;
+    const scratch = this.exports.buddy_scratch(n * 4) >>> 0;
     let freed: number;
     let code: ErrorCode = ErrorCode.OK;
     if (scratch) {
       new Uint32Array(this.memory.buffer, scratch, n).set(ptrs);
       freed = this.exports.buddy_free_many(scratch, n) >>> 0;
       if (freed < n) code = this.lastError;
-      this.exports.buddy_free(scratch);
+      this.exports.buddy_scratch_free(scratch);
     } else {
       for (freed = 0; freed < n; freed++) if ((code = this.tryFree(ptrs[freed]))) break;
     }
