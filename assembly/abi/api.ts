@@ -5,7 +5,7 @@
 import * as core from "../heap";
 import { check } from "../check";
 import { ErrorCode } from "../errors";
-import { getLastError, setLastError, getCheckDetail, getCounter, unbumpCounter, Counter } from "../layout";
+import { getLastError, setLastError, getCheckDetail, getCounter, unbumpCounter, Counter, SLAB_MAX } from "../layout";
 import {
   CACHED, heap, begin, rootIfSet, enter, leave, setupError, recordError, inMemory, statsRecord, emptyStatsRecord,
 } from "./module";
@@ -52,12 +52,17 @@ export function buddy_dealloc(ptr: usize, size: usize, align: usize): u32 {
 
 /** A buffer of `bytes` for the bindings' batch calls (allocMany, freeMany): a block of the heap
  *  that the statistics do not count as an allocation (nor its free, buddy_scratch_free), so that
- *  stats() counts only the program's blocks. 0 when there is no room (not counted either). */
+ *  stats() counts only the program's blocks and a rejected batch leaves the byte totals as they
+ *  were. 0 when there is no room (not counted either). */
 export function buddy_scratch(bytes: usize): usize {
   let r = begin();
   if (!r) return 0;
   let failed = getCounter(r, Counter.FAILED_ALLOCS);
-  let p = core.allocAligned(r, bytes, 16);
+  // A block, never a slot: a slot's new slab would stay behind, empty, once the buffer is freed.
+  // An alignment past the size's class keeps allocAligned off the slabs (slotFor).
+  let align: usize = 32;
+  while (align < bytes) align <<= 1;
+  let p = core.allocAligned(r, bytes, bytes <= SLAB_MAX ? align << 1 : 16);
   if (p) unbumpCounter(r, Counter.ALLOCS);
   else if (getCounter(r, Counter.FAILED_ALLOCS) > failed) unbumpCounter(r, Counter.FAILED_ALLOCS);
   leave(r);
