@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
-  BuddyHeap, BuddyPool, BuddyError, BuddyPoolError, ErrorCode, PoolError, instantiateGuest,
+  BuddyHeap, BuddyPool, BuddyError, BuddyPoolError, ErrorCode, PoolError, instantiateGuest, instantiateGuests,
 } from "../bindings/dist/index.js";
 
 const doc = readFileSync(new URL("../docs/errors.md", import.meta.url), "utf8");
@@ -93,8 +93,8 @@ for (const row of rows) {
     for (const call of row.calls) {
       for (const input of row.inputs) {
         const ctx = inputs();
-        const names = ["heap", "e", "pool", "BuddyHeap", "BuddyPool", "instantiateGuest", ...Object.keys(ctx).filter((k) => k !== "cleanup")];
-        const values = [heap, e, pool, BuddyHeap, BuddyPool, instantiateGuest, ...names.slice(6).map((k) => ctx[k])];
+        const names = ["heap", "e", "pool", "BuddyHeap", "BuddyPool", "instantiateGuest", "instantiateGuests", ...Object.keys(ctx).filter((k) => k !== "cleanup")];
+        const values = [heap, e, pool, BuddyHeap, BuddyPool, instantiateGuest, instantiateGuests, ...names.slice(7).map((k) => ctx[k])];
         const x = input === null ? undefined : input in ctx ? ctx[input] : new Function(`return (${input});`)();
         const what = `${call} with x = ${input}`;
         const before = state();
