@@ -24,6 +24,17 @@ const dead = BuddyPool.on(heap, { size: 1 << 16, minBuddy: 256 });
 dead.destroy();
 const usedInstance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL("../build/as-buddy.wasm", import.meta.url))), {});
 usedInstance.exports.free(usedInstance.exports.malloc(16));
+// The AssemblyScript library (the table's `as.` rows), a heap over 16 pages of its own module.
+const asc = (await import("assemblyscript/asc")).default;
+const { mkdirSync } = await import("node:fs");
+const OUT = new URL("../build/test/misuse/", import.meta.url);
+mkdirSync(OUT, { recursive: true });
+{
+  const { error, stderr } = await asc.main(["tests/misuse/as-api.ts", "-o", new URL("as-api.wasm", OUT).pathname, "--runtime", "stub", "-O2", "--use", "abort=", "--config", "tests/runtime/asconfig.json"]);
+  if (error) throw new Error(stderr.toString());
+}
+const as = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL("as-api.wasm", OUT))), {}).exports;
+as.setup();
 
 /** The named inputs, made afresh for each case. */
 function inputs() {
@@ -36,16 +47,20 @@ function inputs() {
   const stale = pool.allocHandle(256);
   pool.freeHandle(stale);
   const other = otherPool.allocHandle(256);
+  const alive = as.alloc(64) >>> 0;
+  const afreed = as.alloc(64) >>> 0;
+  as.free(afreed);
   return {
+    alive, afreed, ainterior: alive + 16, amisaligned: alive + 3,
     live, freed, interior: live + 16, misaligned: live + 3, foreign: 16, beyond: 2 ** 31,
     plive, pfreed, pinterior: plive + 16, outside: 2 ** 21, stale, other, dead, used: usedInstance,
-    cleanup: () => { heap.free(live); pool.free(plive); otherPool.freeHandle(other); },
+    cleanup: () => { heap.free(live); pool.free(plive); otherPool.freeHandle(other); as.free(alive); },
   };
 }
 
 const state = () => {
   const s = heap.stats();
-  return { used: s.usedBytes, free: s.freeBytes, total: s.totalBytes, pool: pool.stats().usedBytes };
+  return { used: s.usedBytes, free: s.freeBytes, total: s.totalBytes, pool: pool.stats().usedBytes, as: as.used() >>> 0 };
 };
 
 function expectAnswer(answer, outcome, ctx, what) {
@@ -64,7 +79,7 @@ function expectAnswer(answer, outcome, ctx, what) {
   assert.equal(error, undefined, `${what}: threw ${error}`);
   if ((m = /^(0|nothing), lastError `(\w+)`$/.exec(answer))) {
     assert.equal(m[1] === "0" ? value >>> 0 : value, m[1] === "0" ? 0 : undefined, `${what}: the result`);
-    assert.equal(heap.lastError, ErrorCode[m[2]], `${what}: lastError`);
+    assert.equal(what.startsWith("as.") ? as.lastError() : heap.lastError, ErrorCode[m[2]], `${what}: lastError`);
     return "error";
   }
   if ((m = /^returns `(\w+)`$/.exec(answer))) {
@@ -73,7 +88,7 @@ function expectAnswer(answer, outcome, ctx, what) {
   }
   if (answer === "a block") {
     assert.ok(typeof value === "number" && value >>> 0 > 0, `${what}: a block, got ${value}`);
-    heap.free(value >>> 0);
+    if (what.startsWith("as.")) as.free(value >>> 0); else heap.free(value >>> 0);
     return "block";
   }
   if (answer.startsWith("a view")) {
@@ -93,8 +108,8 @@ for (const row of rows) {
     for (const call of row.calls) {
       for (const input of row.inputs) {
         const ctx = inputs();
-        const names = ["heap", "e", "pool", "BuddyHeap", "BuddyPool", "instantiateGuest", "instantiateGuests", ...Object.keys(ctx).filter((k) => k !== "cleanup")];
-        const values = [heap, e, pool, BuddyHeap, BuddyPool, instantiateGuest, instantiateGuests, ...names.slice(7).map((k) => ctx[k])];
+        const names = ["heap", "e", "as", "pool", "BuddyHeap", "BuddyPool", "instantiateGuest", "instantiateGuests", ...Object.keys(ctx).filter((k) => k !== "cleanup")];
+        const values = [heap, e, as, pool, BuddyHeap, BuddyPool, instantiateGuest, instantiateGuests, ...names.slice(8).map((k) => ctx[k])];
         const x = input === null ? undefined : input in ctx ? ctx[input] : new Function(`return (${input});`)();
         const what = `${call} with x = ${input}`;
         const before = state();
@@ -107,6 +122,8 @@ for (const row of rows) {
         const kind = expectAnswer(row.answer, outcome, ctx, what);
         if (kind === "error") assert.deepEqual(state(), before, `${what}: the heap and the pool are as they were`);
         assert.equal(heap.usableSize(ctx.live), 64, `${what}: the live block is intact`);
+        assert.equal(as.usableSize(ctx.alive), 64, `${what}: the AssemblyScript heap's live block is intact`);
+        assert.equal(as.check(), ErrorCode.OK, `${what}: the AssemblyScript heap's check()`);
         heap.check();
         pool.check();
         ctx.cleanup();
