@@ -199,6 +199,13 @@ test("instantiateGuest takes the host as bytes, a Buffer, a Module, a URL or a p
     (e) => e instanceof TypeError && /options.host must be the host build.*exports no buddy_set_heap_start/.test(e.message));
 });
 
+test("the layout reader decodes SIMD (shuffle, lanes, loads and stores) and sign extension, and finds a memory.grow after them", async () => {
+  for (const [name, extra] of [["decode-grow", ["--use", "GROW=1"]], ["decode", []]]) {
+    const bytes = await buildAs("tests/crossmodule/decode.ts", name, "stub", 8192, ["--enable", "simd", "--enable", "bulk-memory", "--use", "abort=", ...extra]);
+    assert.equal(guestLayout(bytes).growsMemory, name === "decode-grow", name);
+  }
+});
+
 test("the layout reader: a linked guest built at -O0 (its __heap_base through a global) and AssemblyScript's memory.grow", async () => {
   const o0 = await buildAs("tests/crossmodule/repro.ts", "repro-linked-o0", LINKED, 8192, ["-O0"]);
   const layout = guestLayout(o0);
