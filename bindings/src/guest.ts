@@ -140,7 +140,9 @@ export class GuestHost {
   }
 
   /** Places and instantiates guests, in order. All are read, checked and compiled first, so a
-   *  refused layout or a module that does not compile leaves the heap and memory unchanged. */
+   *  refused layout or a module that does not compile leaves the heap and memory unchanged; a
+   *  guest whose instantiation fails (a missing import) leaves the heap's start raised above it
+   *  and the memory grown, and is not placed. */
   async add(specs: readonly GuestSpec[]): Promise<Guest[]> {
     if (!Array.isArray(specs)) throw new TypeError(`as-buddy: GuestHost.add(specs): specs must be an array of { module, imports? }; got ${describe(specs)}`);
     for (const spec of specs) {
