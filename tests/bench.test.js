@@ -34,7 +34,9 @@ const wasmPeers = ["as-buddy", "tlsf", "bump", ...cPeers];
 
 test("dlmalloc and emmalloc build wherever clang links for wasm32-wasi, and in CI", { skip: (!process.env.CI && missing("wasi-libc")) || false }, () => {
   requireTool("wasi-libc");
-  assert.deepEqual(notes.filter((n) => n.startsWith("dlmalloc") || n.startsWith("emmalloc")), []);
+  // Outside CI, emmalloc may be skipped where Debian's emscripten package cannot be fetched.
+  const fetchNote = (n) => !process.env.CI && /^emmalloc skipped: (`apt-get download|Debian's emscripten is)/.test(n);
+  assert.deepEqual(notes.filter((n) => (n.startsWith("dlmalloc") || n.startsWith("emmalloc")) && !fetchNote(n)), []);
 });
 
 const cxxSkip = { skip: (!process.env.CI && missing("libc++")) || false };

@@ -7,6 +7,7 @@ import asc from "assemblyscript/asc";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { missing } from "../system-tools.js";
+import { fetchEmmalloc, EMMALLOC_DIR } from "./fetch-emmalloc.js";
 import { memoryImportMinimum, guestLayout } from "../../bindings/dist/index.js";
 
 const OUT = "build/bench";
@@ -58,15 +59,18 @@ export async function buildBench() {
   return notes;
 }
 
-/** emmalloc (Emscripten's small allocator, scripts/bench/peers/emmalloc/): a module of its own
+/** emmalloc (Emscripten's small allocator: emmalloc.c from Debian's emscripten package,
+ *  fetch-emmalloc.js, with the wrapper in scripts/bench/peers/emmalloc/): a module of its own
  *  exporting the C names, like dlmalloc's, and a WASI command build with the C driver (whose
- *  _start runs the constructors). NDEBUG
- *  as in Emscripten's release builds of it (its asserts would pull in stdio). */
+ *  _start runs the constructors). NDEBUG as in Emscripten's release builds of it (its asserts
+ *  would pull in stdio). */
 function buildEmmalloc() {
+  const fetched = fetchEmmalloc();
+  if (!fetched.path) return [fetched.note];
   // -fno-strict-aliasing: emmalloc reads and writes region sizes through several types; without
   // it the random workload faulted in attempt_allocate here (wasi-libc, which ships emmalloc,
   // met the same in prev_region: its issue 421).
-  const flags = ["--target=wasm32-wasi", "-O2", "-DNDEBUG", "-fno-strict-aliasing", "-Iscripts/bench/peers/emmalloc/include"];
+  const flags = ["--target=wasm32-wasi", "-O2", "-DNDEBUG", "-fno-strict-aliasing", "-Iscripts/bench/peers/emmalloc/include", `-I${EMMALLOC_DIR}`];
   const source = "scripts/bench/peers/emmalloc/emmalloc-peer.c";
   const notes = [];
   // A reactor (-mexec-model=reactor): emmalloc sets its free lists up in a constructor, which

@@ -1,14 +1,12 @@
 /* emmalloc, Emscripten's small allocator, as a benchmark peer (scripts/bench/build.js): the
  * file Debian's emscripten 3.1.6 package ships (/usr/share/emscripten/system/lib/emmalloc.c,
- * taken with `apt-get download emscripten` and `dpkg -x`, unchanged here as emmalloc.c, MIT or
- * University of Illinois/NCSA licence as its header says), built with clang and wasi-libc's
- * headers instead of Emscripten. What Emscripten would give it comes from here: sbrk() on
+ * fetched at build time into build/emscripten/ by scripts/bench/fetch-emmalloc.js, unchanged,
+ * MIT or University of Illinois/NCSA licence as its header says), built with clang and
+ * wasi-libc's headers instead of Emscripten. What Emscripten would give it comes from here: sbrk() on
  * memory.grow from __heap_base, and the heap size. Alignment: emmalloc aligns to max_align_t,
  * which is 8 bytes in Emscripten (its code asserts that) and 16 in wasm32 C (clang, wasi-libc),
  * the alignment every other peer of the benchmark gives; it gets 16 here, its compile-time
- * assertions switched off. With Emscripten's 8 (the benchmark's driver from inside wasm, Node, at
- * the commit that added this file) fill's efficiency was 80% instead of 60% and trace's 76%
- * instead of 67%; the other workloads within a point. */
+ * assertions switched off (CHANGELOG.md has what Emscripten's 8 would change). */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
