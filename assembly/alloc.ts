@@ -145,7 +145,7 @@ function lookupBlock(root: usize, p: usize): i32 {
   let start = p & ~(sizeOf(k, minLog) - 1);
   if (isFreeHead(root, start, minLog)) return -ErrorCode.DOUBLE_FREE; // freed, maybe merged since
   if (start != p) return -ErrorCode.NOT_BLOCK_START;                   // interior pointer
-  if (p - getMetaPtr(root) < getMetaSize(root)) return -ErrorCode.NOT_BLOCK_START; // metadata run
+  if (p - getMetaPtr(root) < getMetaSize(root)) return -ErrorCode.NOT_BLOCK_START; // metadata area
   if (mayBeRun(root, k, minLog)) {                                      // a run's later block
     let r = runAt(root, p);
     if (r >= 0 && getRunStart(root, r) != p) return -ErrorCode.NOT_BLOCK_START;

@@ -124,7 +124,7 @@ export function check(root: usize): u32 {
   // exactly [lo, hi), clear of the control block, adding up to the total.
   let n = getRegionCount(root);
   let total: usize = 0;
-  // A detached heap's (a pool's: its metadata run lies outside it) has no class tables.
+  // A detached heap's (a pool's: its metadata area lies outside it) has no class tables.
   let cbBytes = getMetaSize(root) ? CB_SIZE : CB_DETACHED_SIZE;
   for (let i: u32 = 0; i < n; ++i) {
     let rs = getRegionStart(root, i);
@@ -221,7 +221,7 @@ export function check(root: usize): u32 {
   if (splitBits != splits) return fail(root, CheckFailure.SPLIT_BITS);
   if (listed != freeLeaves || freeBytes(root) != freeBytesSeen) return fail(root, CheckFailure.LIST_COUNTS);
 
-  // The metadata run: allocated leaves in its canonical decomposition, inside the heap.
+  // The metadata area: allocated leaves in its canonical decomposition, inside the heap.
   let meta = getMetaPtr(root);
   let metaEnd = meta + getMetaSize(root);
   let a = meta;
@@ -233,8 +233,8 @@ export function check(root: usize): u32 {
     a += s;
   }
 
-  // Runs (heap.ts, "Runs"): each at least two allocated leaves of 64 KiB and up, side by side,
-  // in the heap, no slab and no part of the metadata run, no two runs overlapping; unused
+  // Runs (runs.ts): each at least two allocated leaves of 64 KiB and up, side by side,
+  // in the heap, no slab and no part of the metadata area, no two runs overlapping; unused
   // entries are zero. Without runs the table may not exist (a pool's detached heap ends
   // before it): the count must be zero.
   let runs = getRunCount(root);
@@ -288,7 +288,7 @@ export function check(root: usize): u32 {
   }
 
   // Bytes: allocated blocks in regions are user blocks, slabs (their live slots and their
-  // slack) and the metadata run.
+  // slack) and the metadata area.
   let used = getUsed(root);
   if (allocatedIn != used + getMetaSize(root) + slackSeen) return fail(root, CheckFailure.USED_BYTES);
   if (getTotal(root) != used + freeBytesSeen + getMetaSize(root) + slackSeen) return fail(root, CheckFailure.USED_BYTES);

@@ -190,7 +190,7 @@ export function coalesceUp(root: usize, p: usize, k: u32, minLog: u32): void {
 /** Keeps the first `keep` bytes of the allocated leaf (q, j) allocated and frees the rest,
  *  splitting as needed (keep is a multiple of MIN, 0 < keep <= size). The kept part becomes
  *  the binary decomposition of `keep`; freed parts are upper halves whose buddies are kept, so
- *  no merge is possible. Shrinks a realloc'd block and trims the metadata run. */
+ *  no merge is possible. Shrinks a realloc'd block and trims the metadata area. */
 export function trimBlock(root: usize, q: usize, j: u32, keep: usize, minLog: u32): void {
   while (keep < sizeOf(j, minLog)) {
     markSplit(root, q, j, minLog);
@@ -227,7 +227,7 @@ export function carveFree(root: usize, a: usize, e: usize): void {
   }
 }
 
-/** Makes [a, e), new to the tree, a run of allocated leaves (the metadata run). */
+/** Makes [a, e), new to the tree, allocated leaves (the metadata area). */
 export function carveAllocated(root: usize, a: usize, e: usize): void {
   let minLog = getMinLog(root);
   let maxOrder = getMaxOrder(root);
@@ -238,7 +238,7 @@ export function carveAllocated(root: usize, a: usize, e: usize): void {
   }
 }
 
-/** Frees a metadata run: allocated leaves made by carveAllocated or trimBlock (same
+/** Frees the metadata area [a, e): allocated leaves made by carveAllocated or trimBlock (same
  *  decomposition). */
 export function freeCarved(root: usize, a: usize, e: usize): void {
   let minLog = getMinLog(root);

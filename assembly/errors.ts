@@ -87,7 +87,7 @@ export enum CheckFailure {
   LIST_COUNTS = 9,
   /** Bytes in use disagree with the blocks found allocated. */
   USED_BYTES = 10,
-  /** The metadata run is not made of allocated blocks. */
+  /** The metadata area is not made of allocated blocks. */
   METADATA = 11,
   /** Eager coalescing is configured, yet two free buddies were left unmerged. */
   UNMERGED_BUDDIES = 12,
@@ -95,7 +95,7 @@ export enum CheckFailure {
    *  word, the bits past the last slot), a slab bit marks no slab, or a class's list of slabs
    *  with a free slot is wrong. */
   SLABS = 13,
-  /** A run (heap.ts, "Runs"): not made of adjacent allocated blocks of 64 KiB and up, outside
+  /** A run (runs.ts): not made of adjacent allocated blocks of 64 KiB and up, outside
    *  the heap, or overlapping another. */
   RUNS = 14,
 }

@@ -3,16 +3,15 @@
 // request grows. A growable heap grows only while its span ends at the top of memory, and only
 // up to its page limit.
 //
-// How much: the fewest pages that make an aligned free block of the size asked for, counting
-// free blocks at the top that the new memory merges with (growthStart) and a metadata area
-// that must move when the span outgrows it (growthFits); but at least 1/GROW_STEP of memory,
-// or twice what the bytes in use grew by since the last growth if that is less. Every
-// memory.grow is costly (V8 replaces the buffer), so growth comes in steps; a heap whose live
-// bytes hold steady grows by its drift, not by a growing heap's step.
-//
-// Runs (runs.ts) and realloc (realloc.ts) grow memory under free blocks at the top, by what
-// they need: growUnder and growTo. All three end in addPages, which makes sure the new range
-// can hold a metadata area that must move (withMetaRoom) before memory.grow.
+// How much: one planner, planPages, answers "how many pages, and where does the metadata go"
+// for every growth. A span that outgrows its metadata area needs a new one: in a free block
+// below where the growth wants its memory if one holds it (allocMeta takes it there), else in
+// the new range. The plan is the fewest pages that hold that area and what the growth is for:
+// an aligned free block of the size asked for (grow, counting free blocks at the top that the
+// new memory merges with: growthStart), or a given end (growTo: realloc in place, growUnder:
+// runs). Then at least 1/GROW_STEP of memory, or twice what the bytes in use grew by since the
+// last growth if that is less: every memory.grow is costly (V8 replaces the buffer), so growth
+// comes in steps, and a heap whose live bytes hold steady grows by its drift.
 
 import {
   Counter, ErrorCode, FLAG_GROWABLE, FLAG_SLABS, MAX_PAGES, PAGE_LOG, bumpCounter, getCapHi,
@@ -47,18 +46,14 @@ export function takeBlock(root: usize, k: u32, from: u32): usize {
   return p;
 }
 
-/** Gives back the empty slab each class keeps, and merges every pair of free buddies left by
- *  deferred coalescing, from the smallest order up (a merged block is pushed on the next list,
- *  which is visited after). Returns the number of slabs given back and merges. O(free blocks
- *  of the orders deferred frees touched). */
+/** Gives back the empty slab each class keeps, merges every pair of free buddies that deferred
+ *  frees left (mergeDeferred) and moves the metadata area down if a lower block holds it.
+ *  Returns how many of those it did: the caller retries its allocation when that is not 0. */
 export function coalesce(root: usize): u32 {
   let minLog = getMinLog(root);
   let merges: u32 = 0;
-  // The empty slab each class keeps for its next allocation goes back first (counted: the
-  // caller retries its allocation when this returns more than 0).
-  // Only the classes that kept an empty slab since the last call are looked at: walking every
-  // class's slabs on each call made churn 1.6x slower once a full heap merged before every
-  // new slab (a slab kept empty may have taken a slot again since: then there is none).
+  // Only the classes that kept an empty slab since the last call are looked at, so a full heap
+  // that merges before every new slab does not walk every class's slabs each time.
   if (getFlags(root) & FLAG_SLABS) {
     let mask = getEmptyClasses(root);
     setEmptyClasses(root, 0);
@@ -74,60 +69,63 @@ export function coalesce(root: usize): u32 {
   return merges;
 }
 
-/** Grows linear memory so that a block of order k becomes free. Only a growable heap whose
- *  span ends at the top of memory grows, within its page limit: by the fewest pages that make
- *  the block, but at least 1/GROW_STEP of memory (or twice the growth of the bytes in use
- *  since the last growth, if less). Memory is what a program pays for, and a
- *  quarter of memory per step (as before) left up to a fifth of it unused; but every growth is
- *  a memory.grow, which engines make costly (V8 swaps the buffer), so growing a page at a time
- *  made a workload that grows to 180 MiB twice as slow. Metadata moves stay amortised by the
- *  run's headroom (capacityFor). memory.grow failing is out of memory. */
+/** Grows linear memory so that a block of order k becomes free: by the fewest pages that make
+ *  it (planPages), but at least 1/GROW_STEP of memory, or twice what the bytes in use grew by
+ *  since the last growth if that is less (a heap whose live bytes hold steady grows for the
+ *  drift of its free slots, not by a growing heap's step). false if the heap cannot grow or
+ *  memory.grow fails: out of memory. */
 export function grow(root: usize, k: u32): bool {
   if (!(getFlags(root) & FLAG_GROWABLE)) return false;
   let top = memoryTop();
   if (getSpanHi(root) != top) return false;
   let size = sizeOf(k, getMinLog(root));
-  let before = <u32>memory.size();
-  let limit = getGrowPages(root);
-  if (before >= limit) return false;
   let low = growthStart(root, top, size);
-  let lowRun = low < top ? largestBelow(root, low) : -1; // once: pagesToFit asks page by page
-  let least = pagesToFit(root, top, 1, size, low, lowRun);
-  if (!least || before + least > limit) return false;
-  // The step: 1/GROW_STEP of memory, but no more than twice what the bytes in use grew by
-  // since the last growth: a heap whose live bytes hold steady grows for the drift of its
-  // free slots and fragments a little at a time, not by a growing heap's step (churn's last
-  // growth came at step 191,340 of its million, its live bytes flat, and added 704 KiB, 1/32
-  // of memory); a growing heap's step doubles back to 1/GROW_STEP.
+  let below = low < top ? low : NO_LIMIT;
+  let least = planPages(root, top, 1, below, 0, size, low);
+  if (!least) return false;
   let used = getUsed(root);
   let grown = used > getGrownUsed(root) ? <u32>((used - getGrownUsed(root)) >> (PAGE_LOG - 1)) : 0;
   setGrownUsed(root, used);
-  let step = before / GROW_STEP;
+  let step = <u32>memory.size() / GROW_STEP;
   if (grown < step) step = grown;
-  let pages = least > step ? least : pagesToFit(root, top, step, size, low, lowRun);
-  if (!pages || before + pages > limit) pages = least;
-  return addPages(root, top, least, pages, low < top ? low : NO_LIMIT);
+  let pages = least < step ? planPages(root, top, step, below, 0, size, low) : least;
+  return addPages(root, top, least, pages ? pages : least, below, 0);
 }
 
-/** Whether growing memory by `pages` from `top` makes a free block of `size` bytes: an aligned
- *  block from `low` (growthStart: below top when the blocks from there to top are free and
- *  stay so), else in the new range, which must then also hold any new metadata run (at its
- *  start, the worst case). */
-function growthFits(root: usize, top: usize, pages: u32, size: usize, low: usize, lowRun: i32): bool {
-  let newTop = top + (<usize>pages << PAGE_LOG);
-  let meta: usize = 0;
-  let from = low;
-  if (newTop > getCapHi(root)) {
-    meta = metaBytes(root, getSpanLo(root), capacityFor(root, getSpanLo(root), newTop));
-    // addRange takes the run from a free block below `low` when one holds it (allocMeta; such a
-    // block exists up to order lowRun): then the new range holds only the block. Else the run
-    // goes at the new range's start (assume a whole aligned block there), and the block above.
-    let k = orderOf(meta, getMinLog(root));
-    if (low == top ? (getNonEmpty(root) >> k) != 0 : <i32>k <= lowRun) meta = 0;
-    else from = top;
+/** Growth adds at least memory / GROW_STEP (grow, growBy). */
+// @ts-ignore: decorator
+@inline const GROW_STEP: u32 = 32;
+
+/** The growth plan: the fewest pages from `pages` up by which memory can grow from `top` so
+ *  that a metadata area the larger span needs has its place, and, when `block` is not 0, an
+ *  aligned free block of `block` bytes fits above it. The area goes to a free block below
+ *  `below` if one holds it (any free block when `below` is NO_LIMIT: allocMeta's choice), else
+ *  into the new range at `metaAt` (its start when 0). The block starts at `low` when that is
+ *  below `top` (free blocks up to top that the new memory merges with) and the area is not in
+ *  the new range, else at the first multiple of `block` above the area. 0 past the heap's page
+ *  limit. */
+function planPages(root: usize, top: usize, pages: u32, below: usize, metaAt: usize, block: usize, low: usize): u32 {
+  let have = <u32>(top >> PAGE_LOG);
+  let limit = getGrowPages(root); // at most MAX_PAGES: every end below fits in a u32
+  if (have >= limit) return 0;
+  let lo = getSpanLo(root);
+  let lowest = below != NO_LIMIT ? largestBelow(root, below) : -1; // the largest order below
+  let from = metaAt ? metaAt : top;
+  for (; pages <= limit - have; ++pages) {
+    let end = top + (<usize>pages << PAGE_LOG);
+    let meta: usize = 0; // bytes of a new area in the new range
+    if (end > getCapHi(root)) {
+      meta = metaBytes(root, lo, capacityFor(root, lo, end));
+      let k = orderOf(meta, getMinLog(root));
+      if (below == NO_LIMIT ? (getNonEmpty(root) >> k) != 0 : <i32>k <= lowest) meta = 0;
+    }
+    let free = meta ? from + meta : top; // the new range is free from here
+    if (free > end) continue;
+    if (!block) return pages;
+    let start = low < top && !meta ? low : (free + block - 1) & ~(block - 1);
+    if (start + block <= end && start + block > start) return pages;
   }
-  let start = from < top ? from : (top + meta + size - 1) & ~(size - 1);
-  return start >= from && start + size <= newTop && start + size > start;
+  return 0;
 }
 
 /** Where a block of `size` bytes made by growing memory from `top` can start at the lowest:
@@ -148,49 +146,29 @@ function growthStart(root: usize, top: usize, size: usize): usize {
   return p == top ? a : top;
 }
 
-/** The fewest pages from `pages` up that satisfy growthFits, or 0 past the address limit. */
-function pagesToFit(root: usize, top: usize, pages: u32, size: usize, low: usize, lowRun: i32): u32 {
-  while (!growthFits(root, top, pages, size, low, lowRun)) {
-    // Counted in pages: top + bytes would wrap around u32 before passing the limit.
-    if (pages + 1 > MAX_PAGES - <u32>(top >> PAGE_LOG)) return 0;
-    ++pages;
-  }
-  return pages;
-}
-
 /** The fewest pages that grow() would add from `top` for a free block of `size` bytes, or 0
  *  if none would do. */
 function blockGrowth(root: usize, top: usize, size: usize): u32 {
   let low = growthStart(root, top, size);
-  return pagesToFit(root, top, 1, size, low, low < top ? largestBelow(root, low) : -1);
+  return planPages(root, top, 1, low < top ? low : NO_LIMIT, 0, size, low);
 }
 
-/** `pages` from `top`, or more if the metadata run must move (the span outgrows its capacity)
- *  and the new range could not hold it: addRange puts it there when no free block below the
- *  place the growth wants takes it, and a range it cannot add after memory.grow would stay
- *  outside the heap for good (the heap grows only while its span ends at the top of memory).
- *  grow's pages hold it already (growthFits); with 1/64 growth steps, growth for a run or a
- *  realloc at the top did not (mixed failed allocations for good). 0 past the heap's limit. */
-function withMetaRoom(root: usize, top: usize, pages: u32): u32 {
-  let have = <u32>(top >> PAGE_LOG);
-  if (have >= getGrowPages(root)) return 0;
-  let limit = getGrowPages(root) - have;
-  let lo = getSpanLo(root);
-  for (let end = top + (<usize>pages << PAGE_LOG); end > getCapHi(root); end += <usize>1 << PAGE_LOG) {
-    if (metaBytes(root, lo, capacityFor(root, lo, end)) <= end - top) break;
-    if (pages >= limit) return 0;
-    ++pages;
-  }
-  return pages;
+/** Grows memory from `top` by at least `need` pages, by 1/GROW_STEP of memory when that is
+ *  more, each as planPages makes room for a metadata area (below `below`, else at `metaAt`).
+ *  false if the heap cannot grow that far. */
+function growBy(root: usize, top: usize, need: u32, below: usize, metaAt: usize): bool {
+  let least = planPages(root, top, need, below, metaAt, 0, top);
+  if (!least) return false;
+  let step = <u32>memory.size() / GROW_STEP;
+  let pages = least < step ? planPages(root, top, step, below, metaAt, 0, top) : least;
+  return addPages(root, top, least, pages ? pages : least, below, metaAt);
 }
 
-/** memory.grow by `pages` (by `least` if that fails) and the new range added to the heap, a
- *  new metadata run below `below` if a free block there holds it: grow's and growTo's end.
- *  false if memory could not grow or the range not be added (memory then grew regardless). */
-function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize, metaAt: usize = 0): bool {
-  least = withMetaRoom(root, top, least);
-  pages = withMetaRoom(root, top, pages);
-  if (!least || !pages) return false;
+/** memory.grow by `pages` (by `least` if that fails; both planned) and the new range added to
+ *  the heap, a new metadata area below `below` if a free block there holds it, else at
+ *  `metaAt` or the range's start. false if memory could not grow or the range not be added
+ *  (memory then grew regardless). */
+function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize, metaAt: usize): bool {
   if (memory.grow(<i32>pages) < 0) {
     if (pages == least || memory.grow(<i32>least) < 0) return false;
     pages = least;
@@ -201,53 +179,31 @@ function addPages(root: usize, top: usize, least: u32, pages: u32, below: usize,
 }
 
 /** Grows memory so that the heap's span reaches `end`, past the top of memory (growInPlace):
- *  by at least 1/GROW_STEP of memory, as grow. A new metadata run goes below `below` if a free
- *  block there holds it (else at the new range's start, and the block there is not free).
- *  false if the heap cannot grow that far: the heap is unchanged (memory too, unless adding
- *  the range failed after memory.grow, as in grow). */
+ *  as growBy. A new metadata area goes below `below` if a free block there holds it, else at
+ *  `metaAt` or the new range's start (and the memory there is not free). false if the heap
+ *  cannot grow that far: the heap is unchanged (memory too, unless adding the range failed
+ *  after memory.grow). */
 export function growTo(root: usize, end: usize, below: usize, metaAt: usize = 0): bool {
   if (!(getFlags(root) & FLAG_GROWABLE)) return false;
   let top = memoryTop();
   if (getSpanHi(root) != top || end <= top) return false;
-  let before = <u32>memory.size();
-  let limit = getGrowPages(root);
-  let least = <u32>((end - top + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
-  if (before >= limit || least > limit - before) return false;
-  let step = before / GROW_STEP;
-  return addPages(root, top, least, least > step || step > limit - before ? least : step, below, metaAt);
+  return growBy(root, top, <u32>((end - top + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG), below, metaAt);
 }
 
-/** Growth adds at least memory / GROW_STEP (grow). */
-// @ts-ignore: decorator
-@inline const GROW_STEP: u32 = 32;
-
 /** Grows memory so that [a, new top) holds `size` bytes, where [a, top) are free blocks (or a
- *  run with free blocks above it) that the new memory extends: by the pages that takes, but at
- *  least 1/GROW_STEP of memory. A metadata move goes to a free block below a, or else to new
- *  pages past those (at the new memory's start it would cut the stretch in two). When `block`
- *  is not 0, only if that takes fewer pages than a growth for a free block of `block` bytes
+ *  run with free blocks above it) that the new memory extends. A metadata move goes to a free
+ *  block below a, or else to new pages past those the stretch needs (at the new memory's start
+ *  it would cut the stretch in two). When `block` is not 0, only if that takes fewer pages
+ *  (with `half`, fewer than half as many) than a growth for a free block of `block` bytes
  *  (grow). false if memory did not grow. */
-export function growUnder(root: usize, a: usize, size: usize, block: usize, minLog: u32, half: bool): bool {
+export function growUnder(root: usize, a: usize, size: usize, block: usize, half: bool): bool {
+  if (!(getFlags(root) & FLAG_GROWABLE)) return false;
   let top = memoryTop();
+  if (getSpanHi(root) != top) return false;
   let need = <u32>((size - (top - a) + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
   if (block) {
     let least = blockGrowth(root, top, block);
     if (least && (half ? need << 1 : need) >= least) return false;
   }
-  // growTo adds at least 1/GROW_STEP of memory: the metadata is sized for what it adds.
-  let before = <u32>memory.size();
-  let step = before / GROW_STEP;
-  let pages = need < step && before + step <= getGrowPages(root) ? step : need;
-  let end = top + (<usize>pages << PAGE_LOG);
-  let metaAt = top + (<usize>need << PAGE_LOG);
-  if (end > getCapHi(root)) {
-    let lo = getSpanLo(root);
-    let bytes = metaBytes(root, lo, capacityFor(root, lo, end + (<usize>1 << PAGE_LOG)));
-    if (largestBelow(root, a) < <i32>orderOf(bytes, minLog)) {
-      let metaPages = <u32>((bytes + (<usize>1 << PAGE_LOG) - 1) >> PAGE_LOG);
-      while (metaBytes(root, lo, capacityFor(root, lo, end + (<usize>metaPages << PAGE_LOG))) > (<usize>metaPages << PAGE_LOG)) ++metaPages;
-      if (pages - need < metaPages) end = metaAt + (<usize>metaPages << PAGE_LOG);
-    }
-  }
-  return growTo(root, end, a, metaAt);
+  return growBy(root, top, need, a, top + (<usize>need << PAGE_LOG));
 }

@@ -30,7 +30,7 @@ import {
   carveFree, memoryTop,
 } from "./core";
 import {
-  buildMetadata,
+  areaBytes, buildMetadata, capacityOf,
 } from "./metadata";
 import {
   addRange, insertRegion, validateRegion,
@@ -52,7 +52,7 @@ export function validateConfig(minLog: u32, maxOrder: u32, growPages: u32): u32 
 
 /** Initialises a heap over [base, base + size) of linear memory (maxOrder AUTO_ORDER: the
  *  largest minLog allows). The control block goes at
- *  rootOf(base); the rest becomes the first region (its metadata run at its start). A heap
+ *  rootOf(base); the rest becomes the first region (its metadata area at its start). A heap
  *  with growPages > 0 grows with memory.grow up to that many pages of memory when its span
  *  ends at the top of memory. Returns an ErrorCode; on failure no byte was written. */
 export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growPages: u32, deferLimit: u32, features: u32 = DEFAULT_FEATURES): u32 {
@@ -67,17 +67,11 @@ export function init(base: usize, size: usize, minLog: u32, maxOrder: u32, growP
   let a = (root + CB_SIZE + mask) & ~mask;
   let b = end & ~mask;
   if (root + CB_SIZE > end || a >= b) return ErrorCode.BAD_REGION;
-  // Check that the first metadata run fits before writing anything.
+  // Check that the first metadata area fits before writing anything.
   // Slabs need a slab to be a block of the heap and to hold a few units.
   if (minLog + maxOrder < SLAB_LOG || minLog + 4 > SLAB_LOG) features &= ~FLAG_SLABS;
   let flags = (growPages ? FLAG_GROWABLE : 0) | (features & (FLAG_LOW_FIRST | FLAG_SLABS | FLAG_RT_SLOTS | FLAG_RUNS | FLAG_FINE_SLOTS));
-  let cap = b;
-  if (flags) {
-    cap = b + ((b - a) >> 2);
-    if (cap > (<usize>growPages << PAGE_LOG)) cap = <usize>growPages << PAGE_LOG;
-    if (cap < b) cap = b;
-  }
-  let bytes = (metadataBytes(a, cap, minLog, maxOrder, flags) + mask) & ~mask;
+  let bytes = areaBytes(minLog, maxOrder, flags, a, capacityOf(flags, growPages, a, b));
   if (bytes > b - a) return ErrorCode.BAD_REGION;
 
   memory.fill(root, 0, CB_SIZE);

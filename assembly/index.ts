@@ -37,7 +37,7 @@ export class HeapStats {
   freeBytes: usize = 0;
   /** Bytes in slabs that no live slot holds: slab headers and free slots. */
   slackBytes: usize = 0;
-  /** Bytes of the metadata run (bitmaps), inside the regions. */
+  /** Bytes of the metadata area (bitmaps), inside the regions. */
   metaBytes: usize = 0;
   /** The largest free block, 0 if none (more may appear after coalesce()). */
   largestFree: usize = 0;

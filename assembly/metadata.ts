@@ -14,27 +14,36 @@ import {
   freeCarved, removeFree, takeFree, trimBlock,
 } from "./core";
 
-/** The span the metadata is built to cover: a growable heap gets 25% headroom so that growth
- *  moves the metadata only every so often (amortised O(1) per byte). */
-export function capacityFor(root: usize, lo: usize, hi: usize): usize {
-  if (!(getFlags(root) & FLAG_GROWABLE)) return hi;
+/** The span a metadata area for [lo, hi) is built to cover: a growable heap gets 25% headroom
+ *  (within its page limit) so that growth moves the metadata only every so often (amortised
+ *  O(1) per byte). */
+export function capacityOf(flags: u32, growPages: u32, lo: usize, hi: usize): usize {
+  if (!(flags & FLAG_GROWABLE)) return hi;
   let cap = hi + ((hi - lo) >> 2);
-  let limit = <usize>getGrowPages(root) << PAGE_LOG;
+  let limit = <usize>growPages << PAGE_LOG;
   if (cap > limit) cap = limit;
   return cap > hi ? cap : hi;
 }
 
-/** Bytes of a metadata run for [lo, cap), rounded up to whole minimum blocks. */
-export function metaBytes(root: usize, lo: usize, cap: usize): usize {
-  let minLog = getMinLog(root);
-  let bytes = metadataBytes(lo, cap, minLog, getMaxOrder(root), getFlags(root));
-  let mask = sizeOf(0, minLog) - 1;
-  return (bytes + mask) & ~mask;
+/** capacityOf for this heap. */
+export function capacityFor(root: usize, lo: usize, hi: usize): usize {
+  return capacityOf(getFlags(root), getGrowPages(root), lo, hi);
 }
 
-/** Builds a metadata run at `at` covering [lo, cap): zeroes it, copies the bits of the current
+/** Bytes of a metadata area for [lo, cap), rounded up to whole minimum blocks. */
+export function areaBytes(minLog: u32, maxOrder: u32, flags: u32, lo: usize, cap: usize): usize {
+  let mask = sizeOf(0, minLog) - 1;
+  return (metadataBytes(lo, cap, minLog, maxOrder, flags) + mask) & ~mask;
+}
+
+/** areaBytes for this heap. */
+export function metaBytes(root: usize, lo: usize, cap: usize): usize {
+  return areaBytes(getMinLog(root), getMaxOrder(root), getFlags(root), lo, cap);
+}
+
+/** Builds a metadata area at `at` covering [lo, cap): zeroes it, copies the bits of the current
  *  span into it (bases are absolute, so words copy one to one), and switches the bases. The
- *  bitmaps, in order (layout.ts, "Metadata run"): free bits, split bits of orders
+ *  bitmaps, in order (layout.ts, "Metadata area"): free bits, split bits of orders
  *  1..maxOrder, slab bits (heaps with slabs). */
 export function buildMetadata(root: usize, at: usize, bytes: usize, lo: usize, cap: usize): void {
   let minLog = getMinLog(root);
@@ -96,7 +105,7 @@ export function allocMeta(root: usize, bytes: usize, below: usize): usize {
 // @ts-ignore: decorator
 @inline export const NO_LIMIT: usize = <usize>-1;
 
-/** The free block a metadata run of order k goes to, as its address | its order << 32, or 0
+/** The free block a metadata area of order k goes to, as its address | its order << 32, or 0
  *  if there is none: of the smallest order from k up that has a block below `below`, the
  *  lowest such (below: a growth that merges with the free blocks from there to the top keeps
  *  them whole, growthStart). Walks those free lists: only metadata moves ask, which are rare
@@ -125,7 +134,7 @@ export function largestBelow(root: usize, below: usize): i32 {
   return -1;
 }
 
-/** Moves the metadata run to the lowest free block that holds it, when that lies below it:
+/** Moves the metadata area to the lowest free block that holds it, when that lies below it:
  *  growth puts the run wherever a block was free then, often high, where it would keep the
  *  largest blocks from ever re-forming (after a program frees everything, a request for a
  *  quarter of memory must not need memory.grow). Called by coalesce(); costs a copy of the

@@ -157,12 +157,9 @@ function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool)
  *  likely to double again, so it goes where it can do so in place: the lower half of a block
  *  twice its size. One that the grown table knows (it moved by a doubling before and has
  *  doubled past that room: a vector) and is large (64 KiB and up) goes to the lowest part of
- *  the largest free block, as TLSF's last block grows into the end of the heap. Why not every
- *  large doubling: in reallocmix, 32 KiB blocks that doubled once by chance, among 1 MiB
- *  ones, took the bottom of the largest free block each time: at a growth (seed 1), 47 of the
- *  heap's 90 1 MiB regions held nothing but one such block, 49 of them at the region's start,
- *  and every 1 MiB request grew memory (33% efficiency over seeds 1 to 3; 68% with the
- *  table). With no such block free, a run of free blocks for `size` if one holds it, or one
+ *  the largest free block, as TLSF's last block grows into the end of the heap. Not every large
+ *  doubling: blocks that doubled once by chance would each take the bottom of a large free block
+ *  and keep it from serving a large request. With no such block free, a run of free blocks for `size` if one holds it, or one
  *  grown at the top if that takes under half the pages a block would (takeLarge, RUNS_MOVING),
  *  else a block memory grows for; 0 if there is none even then. */
 function takeRoomy(root: usize, p: usize, k2: u32, size: usize, minLog: u32): usize {
@@ -191,9 +188,7 @@ function slotToBlock(root: usize, s: usize, p: usize, cur: usize, size: usize, m
  *  in place: when the block is large (2^LOW_SPLIT_LOG bytes and up), it shrinks to a quarter
  *  or less, and a free block of an order from k2 to k - 1 can take it without growing memory
  *  or splitting a block as large. Trimmed in place, it would keep its large region from ever
- *  becoming one free block again (in reallocmix, 1 MiB blocks cut down to 64 KiB pin 1 MiB
- *  regions the way takeRoomy's doublings did; with the table alone, 67.7% efficiency over seeds
- *  1 to 3, with this as well 68.9%). */
+ *  becoming one free block again. */
 // @ts-ignore: decorator
 @inline function shrinkMoves(root: usize, k: u32, k2: u32, minLog: u32): bool {
   if (minLog + k < LOW_SPLIT_LOG || k - k2 < 2) return false;

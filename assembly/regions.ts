@@ -87,7 +87,7 @@ export function addRange(root: usize, a: usize, b: usize, below: usize = NO_LIMI
   let hi = getSpanHi(root);
   let newLo = a < lo ? a : lo;
   let newHi = b > hi ? b : hi;
-  let metaStart = a; // a new metadata run in the new range: [metaStart, metaEnd)
+  let metaStart = a; // a new metadata area in the new range: [metaStart, metaEnd)
   let metaEnd = a;
   if (a < lo || b > getCapHi(root)) {
     let cap = capacityFor(root, newLo, newHi);

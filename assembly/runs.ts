@@ -73,14 +73,10 @@ export function takeLarge(root: usize, size: usize, k: u32, minLog: u32, runs: u
 
 /** takeLarge's choice of runs: from free blocks only (takeRun), or by growing memory as well
  *  (growForRun) when that takes fewer pages than a block's growth, or with RUNS_HALF fewer
- *  than half as many. A realloc that moves takes RUNS_MOVING: the trace workload's growing
- *  buffers, moved into runs grown at the top whenever that saved a page, took the top from
- *  the buffers that grow there in place (twice the bytes copied, 1.2x the time, for +2 points
- *  of efficiency); with free runs only, a growing buffer that found none took a whole new
- *  block of memory where most of it lay free at the top (trace at the benchmark's first seed:
- *  a 3.65 MiB buffer grew memory from 32 to 36 MiB with 3.5 MiB free at the top). Half: trace
- *  60.4% mean efficiency over seeds 1 to 16 (59.4% with free runs only, TLSF 57.9%) for
- *  1.0x to 1.14x its time per draw, 1.2x to 1.45x on one (docs/design.md, "Runs"). */
+ *  than half as many. A realloc that moves takes RUNS_MOVING: growing buffers moved into runs
+ *  grown at the top whenever that saved a page would take the top from the buffers that grow
+ *  there in place, and with free runs only a growing buffer that finds none takes a whole new
+ *  block of memory where most of it lies free at the top. */
 // @ts-ignore: decorator
 @inline export const RUNS_FREE: u32 = 1;
 
@@ -165,13 +161,13 @@ function growForRun(root: usize, size: usize, k: u32, minLog: u32, half: bool): 
   let a = topStretch(root, minLog);
   if (!a) return 0;
   if (memoryTop() - a < size) {
-    if (!growUnder(root, a, size, sizeOf(k, minLog), minLog, half)) return 0;
+    if (!growUnder(root, a, size, sizeOf(k, minLog), half)) return 0;
     // The new memory may have merged into a block of order k. (Not takeBlock when there is
     // none: its coalesce() would move the metadata down, maybe into the stretch.)
     if (getNonEmpty(root) & (<u32>-1 << k)) return takeFree(root, k, k);
   }
   let bytes = freeStretch(root, a, size, RUN_MIN_LOG - minLog, minLog);
-  if (bytes < size || bytes > sizeOf(k, minLog)) return 0; // a new metadata run took the place
+  if (bytes < size || bytes > sizeOf(k, minLog)) return 0; // a new metadata area took the place
   makeRun(root, a, bytes, minLog);
   return a;
 }
@@ -206,7 +202,7 @@ export function growRun(root: usize, r: u32, size: usize, minLog: u32): bool {
   let least = RUN_MIN_LOG - minLog;
   let more = freeStretch(root, e, size - (e - a), least, minLog);
   if (e - a + more < size) {
-    if (e + more != topStretchEnd(root) || !growUnder(root, a, size, 0, minLog, false)) return false;
+    if (e + more != topStretchEnd(root) || !growUnder(root, a, size, 0, false)) return false;
     more = freeStretch(root, e, size - (e - a), least, minLog);
     if (e - a + more < size) return false;
   }

@@ -1,9 +1,8 @@
 // Size classes: requests up to 16 KiB take a slot in a slab, a buddy block (8 to 128 KiB, by
 // class) cut into slots of one size (layout.ts, "Slabs"). Why: a power of two wastes a quarter
 // of a uniformly drawn request, and small blocks scattered through memory keep large buddies
-// from merging (the random workload took twice its live bytes that way). Classes eight per
-// doubling up to 4 KiB and five above, each sized to fill its slab (initClasses), waste 5% of a
-// request from 129 B to 4 KiB on average, 7% up to 16 KiB, at most a fifth; slabs keep small
+// from merging. Classes eight per doubling up to 4 KiB and five above, each sized to fill its
+// slab (initClasses), waste at most a fifth of a request and much less on average; slabs keep small
 // objects together, so a large free block is held back only by a whole slab.
 //
 // Every misuse is still caught in O(1): the slab holding a pointer is found by its slab bit

@@ -334,7 +334,7 @@ test("@assemblyscript/loader users: instantiate with the loader, then wrap or ca
   heap.check();
 });
 
-// Placement of blocks that move (assembly/heap.ts, takeRoomy and shrinkMoves), read from the
+// Placement of blocks that move (assembly/realloc.ts, takeRoomy and shrinkMoves), read from the
 // heap's own snapshot: which free block a realloc took is known exactly.
 describe("where a moving realloc puts a block", () => {
   const lowestLargestFree = (heap) => {
@@ -400,7 +400,7 @@ describe("growth", () => {
     // in new memory would have started at 2 MiB, in 3 MiB of memory.
     assert.equal(d, 1024 * KiB);
     assert.equal(heap.memory.buffer.byteLength, 2048 * KiB);
-    // The span outgrew the metadata run's headroom: the new run went below 1 MiB.
+    // The span outgrew the metadata area's headroom: the new run went below 1 MiB.
     const meta = heap.snapshot().blocks.filter((x) => x.state === "meta");
     assert.ok(meta.length > 0 && meta.every((x) => x.address + x.size <= 1024 * KiB), `metadata below 1 MiB: ${JSON.stringify(meta)}`);
     heap.check();

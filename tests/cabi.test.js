@@ -223,7 +223,7 @@ for (const build of ["release", "debug", "checked"]) {
 }
 
 test("memory grows by 1/32 while the bytes in use grow, and by what a request needs when they did not", () => {
-  // heap.ts, grow: the step is at most twice what usedBytes grew by since the last growth.
+  // growth.ts, grow: the step is at most twice what usedBytes grew by since the last growth.
   const e = load("release");
   const K = 1024;
   const live = new Set();
@@ -281,7 +281,7 @@ test("a block no 4 GiB memory can hold fails at once with OUT_OF_MEMORY, nothing
   // A 2 GiB block must start at 2 GiB and so end at 4 GiB, past the last page the heap may use.
   // (This once looped for ever: the page count to grow wrapped around u32 before the limit.)
   // A power of two, or a request aligned to 2 GiB: a size that is neither could take a run,
-  // which need not be aligned (heap.ts, "Runs").
+  // which need not be aligned (runs.ts).
   const e = load("release");
   const before = state(e);
   const pages = e.memory.buffer.byteLength;
@@ -312,7 +312,7 @@ test("every size from 1 to 16384 takes its class's slot or its block, as the mod
     let want = slot ? c : Math.max(minBlock, 2 ** Math.ceil(Math.log2(size)));
     const usable = e.malloc_usable_size(p) >>> 0;
     ptrs.push(p);
-    if (usable !== want && mayBorrow(size, 0, total, usable, p)) { // heap.ts, borrowSlab: checked there
+    if (usable !== want && mayBorrow(size, 0, total, usable, p)) { // slots.ts, borrowSlab: checked there
       seen.borrowed++;
       continue;
     }
@@ -506,7 +506,7 @@ function stretchAt1MiB(build, top) {
 }
 
 test("runs: a large request that no free block holds takes adjacent free blocks instead of growing", () => {
-  // heap.ts, "Runs": [1.25 MiB, 2 MiB) is free as 256 + 512 KiB, which no 1 MiB block
+  // runs.ts: [1.25 MiB, 2 MiB) is free as 256 + 512 KiB, which no 1 MiB block
   // (needed for 700 KiB) can use; the run takes them and memory stays 3 MiB.
   const K = 1024;
   for (const build of ["release", "debug", "checked"]) {
@@ -595,7 +595,7 @@ test("runs: memory grows under the free blocks at the top by what a run needs, a
 });
 
 test("runs: a realloc that moves grows memory for a run when that takes under half the pages a block would", () => {
-  // heap.ts, RUNS_MOVING. A 512 KiB block at 512 KiB (the upper half of the first MiB, so it
+  // runs.ts, RUNS_MOVING. A 512 KiB block at 512 KiB (the upper half of the first MiB, so it
   // cannot grow in place) is reallocated to 900 KiB, whose block (1 MiB) would be new memory
   // at 2 MiB: 16 pages. With 768 KiB free at the top of 2 MiB, a run there needs 3 pages, fewer
   // than half: the run is taken. With 256 KiB free at the top it needs 11, not fewer than half

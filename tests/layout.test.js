@@ -1,15 +1,17 @@
 // The JavaScript copy of the records that cross the boundary (bindings/src/layout.ts) must say
-// what assembly/layout.ts says: read from its source, and from the module at run time.
+// what assembly/layout.ts says (its records are in assembly/layout/): read from their source, and
+// from the module at run time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { CB_SIZE, STATS, POOL_STATS, SHARED, MODULE_HEADER, decodeStats } from "../bindings/dist/layout.js";
 import { load } from "./support.js";
 
-const source = readFileSync(new URL("../assembly/layout.ts", import.meta.url), "utf8");
+const dir = new URL("../assembly/layout/", import.meta.url);
+const source = readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => readFileSync(new URL(f, dir), "utf8")).join("\n");
 const constant = (name) => {
   const m = new RegExp(`const ${name}: \\w+ = (\\d+);`).exec(source);
-  assert.ok(m, `assembly/layout.ts defines ${name}`);
+  assert.ok(m, `assembly/layout/ defines ${name}`);
   return Number(m[1]);
 };
 
@@ -97,7 +99,7 @@ test("a heap's size-class tables are scripts/size-classes.js's output, and each 
   const root = e.buddy_root() >>> 0;
   const at = (name) => {
     const m = new RegExp(`const ${name}: usize = (\\d+);`).exec(source);
-    assert.ok(m, `assembly/layout.ts defines ${name}`);
+    assert.ok(m, `assembly/layout/ defines ${name}`);
     return root + Number(m[1]);
   };
   const steps = constant("CLASS_STEPS");

@@ -43,7 +43,7 @@ export function operations(fc) {
     { weight: 8, arbitrary: fc.record({ op: fc.constant("dealloc"), target, exact: fc.boolean() }) },
     { weight: 14, arbitrary: fc.record({ op: fc.constant("realloc"), target, size }) },
     // The highest allocation, grown: when it ends at the top of a growable heap, in place by
-    // growing memory (heap.ts, growInPlace).
+    // growing memory (realloc.ts, growInPlace).
     { weight: 3, arbitrary: fc.record({ op: fc.constant("reallocTop"), factor: fc.constantFrom(2, 4) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("addRegion"), pages: fc.integer({ min: 1, max: 3 }), bad: fc.constantFrom("none", "none", "overlap", "outside") }) },
     { weight: 2, arbitrary: fc.constant({ op: "coalesce" }) },
@@ -91,7 +91,7 @@ export function placement(size, align, total) {
 }
 
 /** What else a slot request may take when its class has no free slot and no free block holds
- *  a new slab (assembly/heap.ts, borrowSlab): a slot of one of the next 4 classes up of at
+ *  a new slab (assembly/slots.ts, borrowSlab): a slot of one of the next 4 classes up of at
  *  most 5/4 its class's size (a power-of-two class if it needs more than 16-byte alignment),
  *  or a free block of its power of two. Whether it does depends on the free blocks, which the
  *  model does not track: placeNew checks that what it got is one of these. */
@@ -105,7 +105,7 @@ export function mayBorrow(size, align, total, usable, p) {
   return j > i && j - i <= 4 && usable <= c + (c >> 2) && (!pow2 || isPow2(usable)) && p % (isPow2(usable) ? usable : 16) === 0;
 }
 
-/** Whether an allocation of `size` aligned to `align` may be a run (assembly/heap.ts, "Runs"):
+/** Whether an allocation of `size` aligned to `align` may be a run (assembly/runs.ts):
  *  a block request of more than 64 KiB that is not a power of two, aligned to 64 KiB at most.
  *  Whether it is one depends on the free blocks (a run only where no block of its order is
  *  free), which the model does not track: placeNew takes the heap's usable size when it is a
@@ -153,7 +153,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
     if (!inRegion(p)) return [ErrorCode.NOT_IN_HEAP];
     if (p % MIN_BLOCK) return [ErrorCode.NOT_BLOCK_START];
     for (const [q, b] of model.live) if (p > q && p < q + b.extent) return [ErrorCode.NOT_BLOCK_START];
-    // Free memory (DOUBLE_FREE), or the metadata run, which the model does not track.
+    // Free memory (DOUBLE_FREE), or the metadata area, which the model does not track.
     return [ErrorCode.DOUBLE_FREE, ErrorCode.NOT_BLOCK_START];
   }
 

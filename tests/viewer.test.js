@@ -30,7 +30,7 @@ function agrees(snap, stats, kind) {
     assert.deepEqual(snap.freeByOrder, stats.lists.map((l) => l.size));
   }
   assert.equal(snap.usedByOrder.reduce((n, c) => n + c, 0), snap.blocks.filter((b) => ["used", "slab", "run"].includes(b.state)).length);
-  // A run's later blocks follow its first (assembly/heap.ts, "Runs").
+  // A run's later blocks follow its first (assembly/runs.ts).
   snap.blocks.forEach((b, i) => { if (b.state === "run") assert.ok(i > 0 && ["used", "run"].includes(snap.blocks[i - 1].state), `run block at ${b.address}`); });
   // Blocks tile the regions, each aligned to its size (relative to the start for a pool).
   let i = 0;
@@ -64,7 +64,7 @@ test("snapshot() of random heaps agrees with stats() and check(), and renders as
     const snap = heap.snapshot();
     agrees(snap, heap.stats(), "heap");
     runBlocks += snap.blocks.filter((b) => b.state === "run").length;
-    assert.ok(snap.blocks.some((b) => b.state === "meta"), "the metadata run is shown");
+    assert.ok(snap.blocks.some((b) => b.state === "meta"), "the metadata area is shown");
     const svg = renderSvg(snap);
     assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(svg, new RegExp(`${snap.blocks.length} blocks`));

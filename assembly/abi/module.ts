@@ -141,7 +141,7 @@ export function setupError(): u32 { return initError; }
 
 function initHeap(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, features: u32): u32 {
   let base = heapBase();
-  // Make room for the control block, a first metadata run and two minimum blocks (so that one
+  // Make room for the control block, a first metadata area and two minimum blocks (so that one
   // whole aligned block fits whatever the minimum block): static data may have filled the
   // page, and a 64 KiB minimum block needs more than the module's initial memory.
   let need = <u64>base + 4096 + (minLog <= 16 ? <u64>2 << minLog : 0);
@@ -233,9 +233,7 @@ export function buddy_set_heap_start(start: usize): u32 {
  *  slots from 16 B (FLAG_FINE_SLOTS), where it has size classes. Every request up to 16 KiB
  *  takes a slot, so the buddy's granule is felt only by a block for allocAligned's alignment
  *  past 16 bytes, and the metadata (two bits per minimum block) is 1/256 of the heap instead
- *  of 1/64. Measured with the size-class borrowing (heap.ts, borrowSlab), against 16-byte
- *  blocks (`node scripts/bench/efficiency.js`, the benchmark's five seeds, median):
- *  docs/design.md, "The C module's own heap". The threads build with caches keeps 16-byte blocks: its
+ *  of 1/64 (docs/design.md, "The C module's own heap", has the measurements). The threads build with caches keeps 16-byte blocks: its
  *  caches hold whole blocks of a few orders from 16 B. */
 // @ts-ignore: decorator
 @inline const OWN_MIN_LOG: u32 = FEATURES & FLAG_SLABS ? 6 : DEFAULT_MIN_LOG;

@@ -33,7 +33,7 @@ let cachedRoot: usize = 0;
 
 /** The runtime's heap, set up on first use over [__heap_base, top of memory): size classes
  *  with the runtime's slot placement (layout.ts, "Runtime blocks"). */
-/** The runtime heap's features: its slots (FLAG_RT_SLOTS), and no runs (heap.ts, "Runs"):
+/** The runtime heap's features: its slots (FLAG_RT_SLOTS), and no runs (runs.ts):
  *  mmRealloc stores the usable size extentFor predicts, a power of two for a block, which a
  *  run's is not. */
 // @ts-ignore: decorator

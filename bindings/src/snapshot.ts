@@ -34,7 +34,7 @@ export interface Snapshot {
   freeBytes: number;
   /** Bytes of slabs that no live slot holds (headers, free slots). */
   slackBytes: number;
-  /** Bytes of the heap's metadata run (inside its regions; 0 for a pool). */
+  /** Bytes of the heap's metadata area (inside its regions; 0 for a pool). */
   metaBytes: number;
   largestFree: number;
   /** External fragmentation: 1 - largestFree / min(freeBytes, largest block size): how far

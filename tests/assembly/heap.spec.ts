@@ -453,7 +453,7 @@ describe("every misuse returns its code and leaves the heap unchanged", () => {
     expect<ErrorCode>(h.free(p + 1)).toBe(ErrorCode.NOT_BLOCK_START, "misaligned");
     expect<ErrorCode>(h.free(p + 16)).toBe(ErrorCode.NOT_BLOCK_START, "interior");
     let metaStart = (h.root + CB_SIZE + 15) & ~15;
-    expect<ErrorCode>(h.free(metaStart)).toBe(ErrorCode.NOT_BLOCK_START, "the metadata run");
+    expect<ErrorCode>(h.free(metaStart)).toBe(ErrorCode.NOT_BLOCK_START, "the metadata area");
     expect<ErrorCode>(h.free(q)).toBe(ErrorCode.DOUBLE_FREE, "double free");
     expect<ErrorCode>(h.dealloc(p, 100, 16)).toBe(ErrorCode.SIZE_MISMATCH, "smaller order");
     expect<ErrorCode>(h.dealloc(p, 257, 16)).toBe(ErrorCode.SIZE_MISMATCH, "larger order");
