@@ -9,7 +9,7 @@ import {
   setLastError, setRtUsable, setUsed, sizeOf, slabClass, slabSlotSize,
 } from "./layout";
 import {
-  slotIndex, slotOf,
+  slotIndex,
 } from "./slab";
 import {
   giveBack, inRegions, inSpan, isFreeHead, leafOrder, reject,
@@ -21,7 +21,7 @@ import {
   RUNS_ANY, extentOf, freeRun, mayBeRun, runAt, takeLarge,
 } from "./runs";
 import {
-  NO_SLOT, SLOT, allocSlot, allocSlotOf, borrowFor, freeInSlab, freeSlotAt, slabOf, slotFor,
+  NO_SLOT, SLOT, allocSlot, borrowFor, freeInSlab, freeLiveSlot, slabOf, slotFor,
   slotHolds,
 } from "./slots";
 
@@ -70,7 +70,7 @@ export function allocZeroed(root: usize, size: usize, align: usize): usize {
 export function allocUnchecked(root: usize, size: usize): usize {
   let minLog = getMinLog(root);
   let c = slotFor(root, size, 0);
-  if (c != NO_SLOT) return allocSlotOf(root, c, minLog, borrowFor(size, 0));
+  if (c != NO_SLOT) return allocSlot(root, c, minLog, borrowFor(size, 0));
   let k = orderOf(size, minLog);
   let p = takeBlock(root, k, k);
   if (p) {
@@ -96,7 +96,7 @@ export function allocRt(root: usize, size: usize): usize {
   let minLog = getMinLog(root);
   let c = slotFor(root, size + RT_SLOT_HEADER, 0);
   if (c != NO_SLOT) {
-    let slot = allocSlotOf(root, c, minLog);
+    let slot = allocSlot(root, c, minLog);
     if (!slot) return 0;
     setRtUsable(slot + RT_SLOT_HEADER, classSize(root, c) - RT_SLOT_HEADER);
     return slot + RT_SLOT_HEADER;
@@ -191,7 +191,7 @@ export function dealloc(root: usize, p: usize, size: usize, align: usize): u32 {
   ) return reject(root, ErrorCode.SIZE_MISMATCH, Counter.REJECTED_FREES);
   if (k == SLOT) {
     let s = slabOf(root, p);
-    freeSlotAt(root, s, p, slotOf(s, p));
+    freeLiveSlot(root, s, p);
   } else freeFound(root, p, <u32>k);
   return ErrorCode.OK;
 }
@@ -212,7 +212,7 @@ function extentHolds(root: usize, p: usize, k: u32, size: usize, minLog: u32): b
 /** The fast free without checks: p must be a live block from this heap. */
 export function freeUnchecked(root: usize, p: usize): void {
   let s = slabOf(root, p);
-  if (s) freeSlotAt(root, s, p, slotOf(s, p));
+  if (s) freeLiveSlot(root, s, p);
   else freeFound(root, p, leafOrder(root, p));
 }
 

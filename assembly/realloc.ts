@@ -8,9 +8,6 @@ import {
   getUsed, grownEntry, orderOf, setGrown, setUsed, sizeOf, slabClass, slabSlotSize,
 } from "./layout";
 import {
-  slotOf,
-} from "./slab";
-import {
   LOW_SPLIT_LOG, giveBack, isFreeHead, isSplit, leafOrder, reject, removeFree, takeFree,
   trimBlock, unmarkSplit,
 } from "./core";
@@ -21,7 +18,7 @@ import {
   RUNS_FREE, RUNS_MOVING, extentOf, growRun, mayBeRun, runAt, takeLarge,
 } from "./runs";
 import {
-  NO_SLOT, SLOT, freeSlotAt, slabOf, slotFor,
+  NO_SLOT, SLOT, freeLiveSlot, slabOf, slotFor,
 } from "./slots";
 import {
   allocAligned, freeFound, lookup, sizeFits,
@@ -146,7 +143,7 @@ function moveAny(root: usize, p: usize, cur: usize, size: usize, fromSlot: bool)
   memory.copy(q, p, cur < size ? cur : size);
   if (fromSlot) {
     let s = slabOf(root, p);
-    freeSlotAt(root, s, p, slotOf(s, p));
+    freeLiveSlot(root, s, p);
   }
   else freeFound(root, p, leafOrder(root, p));
   return q;
@@ -180,7 +177,7 @@ function takeRoomy(root: usize, p: usize, k2: u32, size: usize, minLog: u32): us
  *  vector leaving the largest slot class keeps growing, as the trace workload's buffers do. */
 function slotToBlock(root: usize, s: usize, p: usize, cur: usize, size: usize, minLog: u32): usize {
   let q = moveRoomy(root, p, cur, size, minLog);
-  if (q) freeSlotAt(root, s, p, slotOf(s, p));
+  if (q) freeLiveSlot(root, s, p);
   return q;
 }
 

@@ -10,7 +10,7 @@ import {
   slabClass, slabLog, slabLogOf,
 } from "./layout";
 import {
-  freeSlot, makeSlab, slabAt, slotIndex, takeSlot,
+  freeSlot, makeSlab, slabAt, slotIndex, slotOf, takeSlot,
 } from "./slab";
 import {
   giveBack, reject, takeFree,
@@ -83,8 +83,6 @@ export function inSlab(root: usize, p: usize): bool {
   return takeSlot(root, s, c);
 }
 
-/** allocSlot as a call, for the paths where a copy of it would cost more than the call. */
-export function allocSlotOf(root: usize, c: u32, minLog: u32, borrow: usize = 0): usize { return allocSlot(root, c, minLog, borrow); }
 
 /** allocSlot when class c has no slab with a free slot: a new slab from a free block; else,
  *  when `borrow` allows, a slot of a larger class (borrowSlab) or a free block smaller than a
@@ -165,7 +163,7 @@ export function slotHolds(root: usize, size: usize, align: usize, d: u32): bool 
 
 /** Frees the live slot p, index i, of slab s (slotIndex said so); a slab left empty goes back
  *  to the heap (freeSlab). Inline in free (its common case, without a call; freeRt goes
- *  through free), through freeSlotAt elsewhere. */
+ *  through free), through freeLiveSlot elsewhere. */
 // @ts-ignore: decorator
 @inline function dropSlot(root: usize, s: usize, p: usize, i: u32): void {
   let empty = freeSlot(root, s, p, i);
@@ -173,7 +171,8 @@ export function slotHolds(root: usize, size: usize, align: usize, d: u32): bool 
   if (empty) freeSlab(root, empty);
 }
 
-export function freeSlotAt(root: usize, s: usize, p: usize, i: u32): void { dropSlot(root, s, p, i); }
+/** Frees the slot p of slab s, which the caller knows is live (lookup said so). */
+export function freeLiveSlot(root: usize, s: usize, p: usize): void { dropSlot(root, s, p, slotOf(s, p)); }
 
 /** Gives the empty slab s (unmarked by freeSlot) back to the buddy heap. */
 function freeSlab(root: usize, s: usize): void {
