@@ -228,7 +228,7 @@ function blockAt(pool: usize, u: u64): i32 {
 }
 
 /** Frees the allocated block (u, k): merges as far as it goes, bumps the unit's generation. */
-function release(pool: usize, u: u64, k: u32): void {
+function freeUnit(pool: usize, u: u64, k: u32): void {
   let tree = poolTree(pool);
   let v = shadowOf(pool, u);
   let merges = getCounter(tree, Counter.MERGES);
@@ -247,7 +247,7 @@ export function poolFree(pool: usize, address: u64): u32 {
   if (u < 0) { bumpPoolCounter(pool, PoolCounter.INVALID_ADDRESSES); return <u32>-u; }
   let k = blockAt(pool, <u64>u);
   if (k < 0) return <u32>-k;
-  release(pool, <u64>u, <u32>k);
+  freeUnit(pool, <u64>u, <u32>k);
   return PoolError.OK;
 }
 
@@ -302,7 +302,7 @@ export function poolHandleAddress(pool: usize, handle: u64): i64 {
 export function poolFreeHandle(pool: usize, handle: u64): u32 {
   let b = handleBlock(pool, handle);
   if (b < 0) { countHandleError(pool, <u32>-b); return <u32>-b; }
-  release(pool, <u64>b >> 5, <u32>(b & 31));
+  freeUnit(pool, <u64>b >> 5, <u32>(b & 31));
   return PoolError.OK;
 }
 

@@ -9,7 +9,7 @@ import { getLastError, setLastError, getCheckDetail, getCounter, unbumpCounter, 
 import {
   CACHED, heap, begin, rootIfSet, enter, leave, setupError, recordError, inMemory, statsRecord, emptyStatsRecord,
 } from "./module";
-import { inCache, rejectCached, usableSizeOf, allocate, release } from "./cache";
+import { inCache, rejectCached, usableSizeOf, allocate, freeOrCache } from "./cache";
 
 export function buddy_alloc(size: usize, align: usize): usize {
   return allocate(size, align);
@@ -24,7 +24,7 @@ export function buddy_alloc_zeroed(size: usize, align: usize): usize {
 }
 
 export function buddy_free(ptr: usize): u32 {
-  return release(ptr);
+  return freeOrCache(ptr);
 }
 
 export function buddy_realloc(ptr: usize, size: usize): usize {

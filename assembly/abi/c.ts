@@ -7,14 +7,14 @@
 import * as core from "../heap";
 import { ErrorCode } from "../errors";
 import { begin, leave, rejectAlloc } from "./module";
-import { inCache, rejectCached, usableSizeOf, allocate, release } from "./cache";
+import { inCache, rejectCached, usableSizeOf, allocate, freeOrCache } from "./cache";
 
 export function malloc(size: usize): usize {
   return allocate(size ? size : 1, 0);
 }
 
 export function free(ptr: usize): void {
-  if (ptr) release(ptr);
+  if (ptr) freeOrCache(ptr);
 }
 
 export function calloc(count: usize, size: usize): usize {

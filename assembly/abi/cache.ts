@@ -84,7 +84,7 @@ let cache: usize = 0;
 
 /** buddy_free and free: into this instance's cache where it may go, else the core. */
 // @ts-ignore: decorator
-@inline export function release(ptr: usize): u32 {
+@inline export function freeOrCache(ptr: usize): u32 {
   let r = heap();
   if (!r) return setupError();
   if (CACHED) {
