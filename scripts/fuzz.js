@@ -2,9 +2,9 @@
 // or `--seconds=600`; `--checked` runs them on the debug build that runs check() after every
 // call (slower; a broken invariant traps in the call that broke it). Sequences of --length operations come from fast-check's generators with
 // consecutive seeds; a failure prints the seed, the step and how to rerun it, and exits 1. At
-// the end it reports what it covered.
+// the end it reports what it covered, and fails if a path or error code was never reached.
 import fc from "fast-check";
-import { operations, configurations, createHarness, newCoverage, describeCoverage } from "../tests/model.js";
+import { operations, configurations, createHarness, newCoverage, describeCoverage, missingCoverage } from "../tests/model.js";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
 const maxOps = Number(args.ops ?? 1e6);
@@ -45,3 +45,9 @@ while (coverage.steps < maxOps && (Date.now() - start) / 1000 < seconds) {
 const elapsed = (Date.now() - start) / 1000;
 console.log(`fuzz: ${sequences} sequences in ${elapsed.toFixed(1)} s, first seed ${args.seed ?? "(time)"}, last ${seed}`);
 console.log(`covered: ${describeCoverage(coverage)}`);
+// A run of more than one sequence must reach every path and error code (tests/model.js).
+const missing = once ? [] : missingCoverage(coverage);
+if (missing.length) {
+  console.error(`FAILED: not covered: ${missing.join(", ")}`);
+  process.exit(1);
+}

@@ -10,6 +10,10 @@ export const MAX_ORDER = 16; // largest block 1 MiB
 export const MAX_BLOCK = MIN_BLOCK << MAX_ORDER;
 export const GROW_PAGES = 24; // the heap may grow memory to 1.5 MiB
 export const MEMORY_PAGES_CAP = 40; // regions added by hand stop here
+/** More than a metadata area for the whole growable memory takes (two bits per 16 bytes, a bit
+ *  per 8 KiB for slabs, a word's rounding per bitmap): what a growth may have to hold besides
+ *  the block it is for. */
+const META_BOUND = (GROW_PAGES * 65536) / 32;
 import { CB_SIZE } from "../bindings/dist/layout.js";
 import { sizeClasses, classIndex, indexOf } from "../scripts/size-classes.js";
 
@@ -177,10 +181,13 @@ export function createHarness(config, coverage = newCoverage(), build = "release
   function fill(p, size, tag) {
     heap.bytes(p, size).fill(tag);
   }
+  /** Every block is written to its usable size, not only the size asked for: a usable size that
+   *  reached a slab header, the metadata or the next block would show here or in check(). */
   function verifyBlock(p) {
     const b = model.live.get(p);
-    const bytes = heap.bytes(p, b.size);
-    for (let i = 0; i < b.size; i += 1 + (i >> 5)) if (bytes[i] !== b.tag) fail(`contents of ${p} (size ${b.size}) damaged at +${i}`);
+    const bytes = heap.bytes(p, b.extent);
+    for (let i = 0; i < b.extent; i += 1 + (i >> 5)) if (bytes[i] !== b.tag) fail(`contents of ${p} (size ${b.size}, usable ${b.extent}) damaged at +${i}`);
+    if (bytes[b.extent - 1] !== b.tag) fail(`the last usable byte of ${p} (usable ${b.extent}) damaged`);
   }
 
   /** Growth by the heap itself adds [old top, new top) to its last region. */
@@ -219,7 +226,7 @@ export function createHarness(config, coverage = newCoverage(), build = "release
     if (slot) coverage.slots++;
     const tag = 1 + (tagSeq++ % 255);
     model.live.set(p, { size, extent, align, tag });
-    fill(p, size, tag);
+    fill(p, extent, tag);
     coverage.maxLive = Math.max(coverage.maxLive, model.live.size);
   }
 
@@ -230,11 +237,16 @@ export function createHarness(config, coverage = newCoverage(), build = "release
     return ErrorCode.OK;
   }
 
+  /** Out of memory is right only when no free block holds what the request needs (a slot:
+   *  a new slab) and growing could not make one: not even with a new metadata area at the start
+   *  of the new memory (at most META_BOUND bytes) and the block aligned above it does the
+   *  growth fit under the page limit. A heap that stopped growing early fails here. */
   function checkOutOfMemory(size, align, total) {
-    // A slot fails only when no slab of its class has a free slot and no block can make one.
     const need = takesSlot(size, align, total) ? slabBytes(size) : Math.max(blockOf(size), align);
     const s = heap.stats();
     if (s.largestFree >= need) fail(`out of memory for ${need} bytes with a ${s.largestFree}-byte block free`);
+    const start = Math.ceil((top() + META_BOUND) / need) * need;
+    if (start + need <= GROW_PAGES * 65536) fail(`out of memory for ${need} bytes where growing memory from ${top()} to ${start + need} fits its limit`);
   }
 
   function record(code) {
@@ -402,12 +414,57 @@ export function createHarness(config, coverage = newCoverage(), build = "release
       expectEq(s.usedBytes, 0, "used after freeing everything");
       expectEq(s.slackBytes, 0, "no slab left after coalesce");
       heap.check();
+      // Fully merged: every region but the metadata area is its canonical carve, the largest
+      // aligned blocks that fit, and nothing else is left.
+      const blocks = heap.snapshot().blocks;
+      const meta = blocks.filter((b) => b.state === "meta");
+      const others = blocks.filter((b) => b.state !== "meta" && b.state !== "free");
+      if (others.length) fail(`after freeing everything, ${others[0].state} block at ${others[0].address}`);
+      const m0 = meta.length ? meta[0].address : 0;
+      const m1 = meta.length ? meta[meta.length - 1].address + meta[meta.length - 1].size : 0;
+      expectEq(m1 - m0, s.metaBytes, "the metadata area is one range of its size");
+      const want = [];
+      for (const [a, b] of model.regions) {
+        for (const [x, e] of m0 >= a && m1 <= b ? [[a, m0], [m1, b]] : [[a, b]]) want.push(...carve(x, e));
+      }
+      const got = blocks.filter((b) => b.state === "free").map((b) => `${b.address}+${b.size}`);
+      expectEq(got.join(" "), want.map(([p, n]) => `${p}+${n}`).join(" "), "free blocks after freeing everything");
     },
   };
 }
 
+/** The largest naturally aligned blocks (MIN_BLOCK to MAX_BLOCK) that tile [a, e), in order. */
+function carve(a, e) {
+  const out = [];
+  while (a < e) {
+    let n = MAX_BLOCK;
+    while (n > MIN_BLOCK && (a % n || a + n > e)) n /= 2;
+    out.push([a, n]);
+    a += n;
+  }
+  return out;
+}
+
 export function newCoverage() {
   return { steps: 0, ops: {}, codes: {}, grows: 0, regionsAdded: 0, moved: 0, inPlace: 0, grewInPlace: 0, maxLive: 0, slots: 0, runs: 0, borrows: 0 };
+}
+
+/** What a run must reach, or a drifting generator could stop exercising a path without a
+ *  failure: every operation, growth, region adds, realloc in place (and growing memory under
+ *  the block), moves, slots, borrowed slots, runs, and every error code a call can return here.
+ *  Returns the list of what was not reached (empty when all was). */
+export function missingCoverage(c) {
+  const missing = [];
+  for (const op of ["alloc", "allocAligned", "free", "dealloc", "realloc", "addRegion", "coalesce", "reallocTop"]) {
+    if (!c.ops[op]) missing.push(`op ${op}`);
+  }
+  for (const k of ["grows", "regionsAdded", "moved", "inPlace", "grewInPlace", "slots", "borrows", "runs"]) {
+    if (!c[k]) missing.push(k);
+  }
+  for (const name of ["OK", "OUT_OF_MEMORY", "ZERO_SIZE", "TOO_LARGE", "BAD_ALIGN", "NOT_IN_HEAP", "NOT_BLOCK_START", "DOUBLE_FREE", "SIZE_MISMATCH", "BAD_REGION", "REGION_OVERLAP"]) {
+    if (!c.codes[ErrorCode[name]]) missing.push(`code ${name}`);
+  }
+  return missing;
 }
 
 /** Coverage in words, for reports. */
