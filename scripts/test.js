@@ -67,19 +67,25 @@ const files = readdirSync("tests").filter((f) => f.endsWith(".test.js")).map((f)
 const nodeTest = ["--test", "--test-reporter=spec", "--test-timeout=1200000", "--test-force-exit"];
 step("Node tests", [...nodeTest, ...files], nodeSummary);
 
-// Every Node test again on the checked build (check() after every call, a trap in the call
-// that breaks an invariant): build/as-buddy.wasm, which the bindings load by default, is the
-// checked build for this step and the release build again after it (the next build rewrites
-// it anyway if this is interrupted). Tests read AS_BUDDY_BUILD (tests/support.js, CHECKED_RUN).
-const release = "build/as-buddy.wasm";
-const kept = "build/test/as-buddy.release.wasm";
-copyFileSync(release, kept);
-copyFileSync("build/test/as-buddy.checked.wasm", release);
+// Every Node test again on the checked builds (check() after every call, and the pool's check
+// after every pool call; a trap in the call that breaks an invariant): build/as-buddy.wasm,
+// which the bindings load by default, the host build and the threads build are their checked
+// builds for this step and the release builds again after it (the next build rewrites them
+// anyway if this is interrupted). Tests read AS_BUDDY_BUILD (tests/support.js, CHECKED_RUN).
+const swapped = [
+  ["build/as-buddy.wasm", "build/test/as-buddy.checked.wasm"],
+  ["build/as-buddy.host.wasm", "build/test/as-buddy.host.checked.wasm"],
+  ["build/as-buddy.threads.wasm", "build/test/as-buddy.threads.checked.wasm"],
+];
+for (const [release, checked] of swapped) {
+  copyFileSync(release, `${checked}.release`);
+  copyFileSync(checked, release);
+}
 try {
   step("Node tests on the checked build", [...nodeTest, ...files], nodeSummary,
     { ...process.env, AS_BUDDY_BUILD: "checked" });
 } finally {
-  copyFileSync(kept, release);
+  for (const [release, checked] of swapped) copyFileSync(`${checked}.release`, release);
 }
 
 // AS_LATEST=1 (CI sets it): users install the newest AssemblyScript 0.28.x, so the runtimes

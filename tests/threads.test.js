@@ -6,10 +6,13 @@ import { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { BuddyHeap, ErrorCode, defaultThreadsWasmUrl } from "../bindings/dist/index.js";
 import { SHARED } from "../bindings/dist/layout.js";
-import { inBrowser } from "./support.js";
+import { inBrowser, CHECKED_RUN } from "./support.js";
 import { BROWSERS } from "../scripts/browser.js";
 
 const WORKER = fileURLToPath(new URL("./threads-worker.js", import.meta.url));
+const QUEUE_WORKER = fileURLToPath(new URL("./threads-queue-worker.js", import.meta.url));
+/** Operations per worker: fewer on the checked build, which checks the whole heap after every call. */
+const OPS = CHECKED_RUN ? 3000 : 1e5;
 const UNLOCKED = new URL("../build/test/as-buddy.threads-unlocked.wasm", import.meta.url);
 
 /** Runs the workers; one still running after `deadline` ms is terminated and reported as hung
@@ -26,12 +29,13 @@ function runWorkers(heap, count, ops, seed, deadline = 60000) {
   })));
 }
 
-test("4 workers x 1e5 random operations on one shared heap: no block shared, no pattern damaged, all coalesced", async () => {
+test(`4 workers x ${OPS} random operations on one shared heap: no block shared, no pattern damaged, all coalesced`, async (t) => {
   const heap = await BuddyHeap.createShared(defaultThreadsWasmUrl, { maxPages: 16384, deferLimit: 16 });
-  const seed = (Math.random() * 2 ** 31) >>> 0;
-  const results = await runWorkers(heap, 4, 1e5, seed);
+  const seed = Number(process.env.SEED ?? 1); // each worker draws from seed + its id
+  t.diagnostic(`seed ${seed}`);
+  const results = await runWorkers(heap, 4, OPS, seed);
   for (const r of results) assert.deepEqual(r.errors, [], `worker ${r.id} (seed ${seed + r.id})`);
-  assert.ok(results.every((r) => r.allocs > 40000), "every worker allocated");
+  assert.ok(results.every((r) => r.allocs > OPS * 0.4), "every worker allocated");
   heap.coalesce();
   assert.equal(heap.coalesce(), 0, "nothing left to merge");
   heap.check();
@@ -40,8 +44,28 @@ test("4 workers x 1e5 random operations on one shared heap: no block shared, no 
   assert.equal(s.largestFree >= 1 << 20, true, "the heap is whole again");
   // Every block the heap handed out (to a worker, or to a worker's cache) came back, but the
   // statistics record: blocks reused inside a cache are not counted again.
-  assert.ok(s.allocs > 40000, "the workers allocated from the one heap");
+  assert.ok(s.allocs > OPS * 0.4, "the workers allocated from the one heap");
   assert.equal(s.allocs - s.frees, 1, "every block came back but the statistics record");
+});
+
+test(`4 workers pass ${OPS} blocks each through queues and free each other's, concurrently: contents intact, every block back`, async (t) => {
+  const heap = await BuddyHeap.createShared(defaultThreadsWasmUrl, { maxPages: 16384, deferLimit: 16 });
+  const used0 = heap.stats().usedBytes;
+  const seed = Number(process.env.SEED ?? 1);
+  t.diagnostic(`seed ${seed}`);
+  const count = 4;
+  const capacity = 64;
+  const rings = new SharedArrayBuffer(count * (2 + capacity) * 4);
+  const results = await Promise.all(Array.from({ length: count }, (_, id) => new Promise((resolve) => {
+    const w = new Worker(QUEUE_WORKER, { workerData: { shared: heap.shared, id, count, ops: OPS, seed: seed + id, rings, capacity } });
+    w.on("message", resolve);
+    w.on("error", (e) => resolve({ id, errors: [`worker error: ${e.message}`], freed: 0 }));
+  })));
+  for (const r of results) assert.deepEqual(r.errors, [], `worker ${r.id} (seed ${seed + r.id})`);
+  assert.deepEqual(results.map((r) => r.freed), Array(count).fill(OPS), "every worker freed every block it was passed");
+  heap.coalesce();
+  heap.check();
+  assert.equal(heap.stats().usedBytes, used0, "every block came back");
 });
 
 test("memory grown by one thread is seen by all", async () => {
@@ -67,9 +91,10 @@ async function callWhileLocked(heap) {
   const next = () => new Promise((resolve, reject) => { w.once("message", resolve); w.once("error", reject); });
   assert.equal(await next(), "calling");
   const done = next().then((m) => messages.push(m));
-  // A call that waits for the lock cannot finish here, however long this takes: a finish
-  // seen while the lock is held means the call did not take the lock.
-  await new Promise((r) => setTimeout(r, 200));
+  // Until the worker's call either parks on the lock (it sets the word to 2, "held with
+  // waiters", before Atomics.wait) or finishes without it: no fixed sleep, and no call that
+  // takes the lock can finish while this thread holds it.
+  while (Atomics.load(lock, 0) !== 2 && !messages.length) await new Promise((r) => setImmediate(r));
   const finishedWhileHeld = messages.length > 0;
   Atomics.store(lock, 0, 0);
   Atomics.notify(lock, 0);

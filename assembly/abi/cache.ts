@@ -8,7 +8,7 @@ import {
   MAX_REGIONS, getSpanLo, getSpanHi, getRegionCount, getRegionStart, getRegionEnd, getSplitBase,
   getFreeBase, getMetaPtr, getMetaSize, sizeOf, getMaxOrder, CACHE_TAG_AT,
 } from "../layout";
-import { CACHED, heap, begin, enter, leave, setupError } from "./module";
+import { CACHED, heap, begin, enter, leave, setupError, sharedHeader } from "./module";
 
 // One lock serialises every call, and with two threads most of a call's time is spent waiting
 // for it or moving the heap's cache lines between cores. So each instance keeps a cache of small
@@ -161,7 +161,7 @@ export function rejectCached(r: usize): u32 {
  *  the code, or -1 when the locked path must decide. */
 export function cachedFree(r: usize, ptr: usize): i32 {
   if (!cache) return -1;
-  let seq = __heap_base + SHARED_SEQ;
+  let seq = sharedHeader() + SHARED_SEQ;
   let s1 = atomic.load<u32>(seq);
   if (s1 & 1) return -1;
   let k = lookupShared(r, ptr);

@@ -27,18 +27,24 @@ import {
  *  without the lock, nor in the one-lock-only build the benchmark compares with. */
 // @ts-ignore: decorator
 @inline export const CACHED: bool = LOCKED && !isDefined(AS_BUDDY_NO_CACHE);
-/** The debug-check build (build/test/as-buddy.checked.wasm, AS_BUDDY_CHECK_CALLS defined):
- *  the heap checker runs at the end of every call that entered the heap, and a broken
- *  invariant traps there, in the call that broke it, not many calls later. */
+/** The debug-check builds (build/test/*.checked.wasm, AS_BUDDY_CHECK_CALLS defined): the heap
+ *  checker runs at the end of every call that entered the heap (and the pool's checker after
+ *  every pool call, abi/pools.ts), and a broken invariant traps there, in the call that broke
+ *  it, not many calls later. */
 // @ts-ignore: decorator
-@inline const CHECK_CALLS: bool = isDefined(AS_BUDDY_CHECK_CALLS);
+@inline export const CHECK_CALLS: bool = isDefined(AS_BUDDY_CHECK_CALLS);
 
-/** Where this module's part of memory starts: this module's __heap_base, or (without threads)
- *  the start a guest module gave with buddy_set_heap_start: the end of the guest's own static
- *  data and stack, whatever their size (layout.ts "The C module's memory"). */
+/** The threads build's shared header (layout.ts, "Shared heaps"): this module's __heap_base,
+ *  rounded up to 16 so that the control block follows it directly in every build. */
+// @ts-ignore: decorator
+@inline export function sharedHeader(): usize { return (__heap_base + 15) & ~15; }
+
+/** Where this module's part of memory starts: this module's __heap_base (rounded up to 16), or
+ *  (without threads) the start a guest module gave with buddy_set_heap_start: the end of the
+ *  guest's own static data and stack, whatever their size (layout.ts "The C module's memory"). */
 // @ts-ignore: decorator
 @inline function moduleStart(): usize {
-  return THREADS ? __heap_base : (heapStart ? heapStart : (__heap_base + 15) & ~15);
+  return THREADS ? sharedHeader() : (heapStart ? heapStart : (__heap_base + 15) & ~15);
 }
 /** Where the heap starts: after the shared header (threads build) or the module header. */
 // @ts-ignore: decorator
@@ -70,7 +76,7 @@ export function setupError(): u32 { return initError; }
 // @ts-ignore: decorator
 @inline function lock(): void {
   if (!LOCKED) return;
-  let word = __heap_base + SHARED_LOCK;
+  let word = sharedHeader() + SHARED_LOCK;
   let c = atomic.cmpxchg<i32>(word, 0, 1);
   if (c == 0) return;
   for (let spin = 0; spin < 64 && c != 0; ++spin) c = atomic.cmpxchg<i32>(word, 0, 1);
@@ -85,7 +91,7 @@ export function setupError(): u32 { return initError; }
 // @ts-ignore: decorator
 @inline function unlock(): void {
   if (!LOCKED) return;
-  let word = __heap_base + SHARED_LOCK;
+  let word = sharedHeader() + SHARED_LOCK;
   if (atomic.sub<i32>(word, 1) != 1) {
     atomic.store<i32>(word, 0);
     atomic.notify(word, 1);
@@ -120,7 +126,7 @@ export function setupError(): u32 { return initError; }
 @inline export function enter(): usize {
   lock();
   let r = root;
-  if (CACHED) atomic.add<u32>(__heap_base + SHARED_SEQ, 1); // odd: the heap is changing
+  if (CACHED) atomic.add<u32>(sharedHeader() + SHARED_SEQ, 1); // odd: the heap is changing
   if (THREADS) setLastError(r, ErrorCode.OK);
   return r;
 }
@@ -133,7 +139,7 @@ export function setupError(): u32 { return initError; }
     let e = getLastError(r);
     if (e) threadError = e;
   }
-  if (CACHED) atomic.add<u32>(__heap_base + SHARED_SEQ, 1); // even again
+  if (CACHED) atomic.add<u32>(sharedHeader() + SHARED_SEQ, 1); // even again
   unlock();
 }
 
@@ -156,15 +162,15 @@ function initHeap(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, fe
 function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, features: u32): u32 {
   let code: u32;
   if (THREADS) {
-    let state = __heap_base + SHARED_STATE;
+    let state = sharedHeader() + SHARED_STATE;
     if (atomic.cmpxchg<i32>(state, 0, 1) == 0) {
       code = initHeap(minLog, maxOrder, maxPages, deferLimit, features);
-      atomic.store<u32>(__heap_base + SHARED_ERROR, code);
+      atomic.store<u32>(sharedHeader() + SHARED_ERROR, code);
       atomic.store<i32>(state, code ? 3 : 2);
       atomic.notify(state);
     } else {
       while (atomic.load<i32>(state) == 1) atomic.wait<i32>(state, 1, -1);
-      code = atomic.load<u32>(__heap_base + SHARED_ERROR);
+      code = atomic.load<u32>(sharedHeader() + SHARED_ERROR);
     }
   } else {
     code = initHeap(minLog, maxOrder, maxPages, deferLimit, features);
@@ -197,7 +203,7 @@ function setup(minLog: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, featu
  *  in the threads build when another instance set the heap up first). */
 export function buddy_init(minBlock: u32, maxOrder: u32, maxPages: u32, deferLimit: u32, options: u32): u32 {
   if (root) return ErrorCode.ALREADY_INITIALIZED;
-  if (THREADS && atomic.load<i32>(__heap_base + SHARED_STATE) != 0) return ErrorCode.ALREADY_INITIALIZED;
+  if (THREADS && atomic.load<i32>(sharedHeader() + SHARED_STATE) != 0) return ErrorCode.ALREADY_INITIALIZED;
   if (minBlock && minBlock < 16 || (minBlock & (minBlock - 1)) || (options & ~INIT_TEXTBOOK)) return initError = ErrorCode.BAD_CONFIG;
   if (options & INIT_TEXTBOOK) return setup(minBlock ? <u32>ctz<u32>(minBlock) : DEFAULT_MIN_LOG, maxOrder, maxPages, deferLimit, 0);
   if (!minBlock) return setup(OWN_MIN_LOG, maxOrder, maxPages, deferLimit, OWN_FEATURES);

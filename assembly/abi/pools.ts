@@ -10,7 +10,7 @@
 import * as core from "../heap";
 import { PoolError } from "../errors";
 import * as pools from "../pool";
-import { begin, leave, poolStatsRecord } from "./module";
+import { begin, leave, poolStatsRecord, CHECK_CALLS } from "./module";
 
 /** Not a u64 up to 2^53: larger than every valid value, so every check rejects it. */
 // @ts-ignore: decorator
@@ -30,6 +30,7 @@ export function buddy_pool_create(base: f64, size: f64, minAlloc: f64, maxAlloc:
   if (!r) { poolCreateError = PoolError.NO_METADATA_MEMORY; return 0; }
   let p = pools.createPool(r, exact(base), exact(size), exact(minAlloc), exact(maxAlloc), exact(minBuddy));
   poolCreateError = pools.poolCreateError();
+  if (CHECK_CALLS && p && pools.poolCheck(p) != PoolError.OK) unreachable();
   leave(r);
   return p;
 }
@@ -75,6 +76,7 @@ function poolCall(pool: usize, arg: f64, op: PoolOp): i64 {
   else if (op == PoolOp.HANDLE_ADDRESS) v = pools.poolHandleAddress(pool, x);
   else if (op == PoolOp.FREE) v = pools.poolFree(pool, x);
   else v = pools.poolFreeHandle(pool, x);
+  if (CHECK_CALLS && pools.isPool(pool) && pools.poolCheck(pool) != PoolError.OK) unreachable();
   leave(r);
   return v;
 }

@@ -7,10 +7,10 @@ import { POOL_STATS_SIZE } from "./pools";
 //
 // With --enable threads, every instance on one shared memory finds the heap at the same place:
 // __heap_base is the same for all instances of one module, and nothing lives in static data
-// (which each instantiation rewrites). The first 16 bytes above __heap_base hold the words the
-// instances coordinate with; the control block follows.
+// (which each instantiation rewrites). The first 16 bytes from __heap_base (rounded up to 16)
+// hold the words the instances coordinate with; the control block follows.
 //
-// ╒═══════════ Shared header at __heap_base (u32 words) ═══════════╕
+// ╒═════ Shared header at __heap_base rounded up to 16 (u32 words) ═════╕
 //   0  state   0 = not set up, 1 = being set up, 2 = ready, 3 = setup failed
 //   4  lock    0 = free, 1 = held, 2 = held with waiters (futex protocol)
 //   8  error   the ErrorCode of a failed setup
