@@ -267,6 +267,68 @@ test("growth stops cleanly where memory.grow fails (module maximum 32 pages)", (
   assert.ok(e.malloc(16384), "freed memory is usable again");
 });
 
+test("where memory.grow refuses a growth step, growth falls back to the pages the request needs (module maximum 160 pages)", () => {
+  const e = load("limitedLarge");
+  let n = 0;
+  let fellBack = false;
+  for (;;) {
+    const before = e.memory.buffer.byteLength >> 16;
+    const p = e.malloc(65536) >>> 0;
+    const after = e.memory.buffer.byteLength >> 16;
+    // A step is 1/32 of memory: past 128 pages at least 4, more than what is left near 160.
+    if (after > before && after - before < Math.floor(before / 32)) fellBack = true;
+    if (!p) break;
+    n++;
+  }
+  assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+  assert.ok(fellBack, "a growth came out smaller than its step (memory.grow refused the step)");
+  assert.equal(e.memory.buffer.byteLength, 160 * 65536, "memory reached the module's maximum");
+  assert.ok(n >= 155, `${n} blocks of 64 KiB in 160 pages`);
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+});
+
+test("a realloc that must grow memory past the module's maximum fails with OUT_OF_MEMORY, the block intact (block and run at the top)", () => {
+  for (const [first, grown] of [[4 << 20, 8 << 20], [700 * 1024, (10 << 20) - 10000]]) {
+    const e = load("limitedLarge");
+    const p = e.malloc(first) >>> 0;
+    assert.ok(p, `malloc(${first})`);
+    const usable = e.buddy_usable_size(p);
+    assert.ok(p + usable === e.memory.buffer.byteLength || first % 65536 !== 0, "the block ends at the top of memory");
+    new Uint8Array(e.memory.buffer, p, first).fill(0x5a);
+    const pages = e.memory.buffer.byteLength;
+    assert.equal(e.realloc(p, grown), 0, `realloc(${first} -> ${grown})`);
+    assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+    assert.equal(e.buddy_usable_size(p), usable, "the block is still live, its size unchanged");
+    assert.ok(new Uint8Array(e.memory.buffer, p, first).every((x) => x === 0x5a), "its contents intact");
+    assert.ok(e.memory.buffer.byteLength <= 160 * 65536 && e.memory.buffer.byteLength >= pages);
+    assert.equal(e.buddy_check(), ErrorCode.OK);
+  }
+});
+
+test("the 17th separate region is TOO_MANY_REGIONS through the C module and the bindings, nothing changed; an adjacent one still merges", async () => {
+  const { BuddyHeap, BuddyError } = await import("../bindings/dist/index.js");
+  const e = load("release");
+  const heap = BuddyHeap.fromInstance(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(BUILDS.release)), {}));
+  for (const [add, grow, mem, check, st] of [
+    [(a, n) => e.buddy_add_region(a, n) >>> 0, (n) => e.memory.grow(n), () => e.memory, () => e.buddy_check(), () => state(e)],
+    [(a, n) => { try { heap.addRegion(a, n); return ErrorCode.OK; } catch (x) { assert.ok(x instanceof BuddyError); return x.code; } },
+      (n) => heap.memory.grow(n), () => heap.memory, () => heap.exports.buddy_check(), () => JSON.stringify(heap.stats())],
+  ]) {
+    // Regions of one page with a page between them, so that none is adjacent to another, above
+    // the heap set up first (it takes the memory there is when it is set up).
+    check();
+    let count = 1;
+    let a = grow(32) * 65536 + 65536;
+    for (; count < 16; count++, a += 2 * 65536) assert.equal(add(a, 65536), ErrorCode.OK, `region ${count + 1}`);
+    const before = st();
+    assert.equal(add(a, 65536), ErrorCode.TOO_MANY_REGIONS, "the 17th");
+    assert.deepEqual(st(), before, "nothing changed");
+    assert.equal(add(a - 65536, 65536), ErrorCode.OK, "a region adjacent to one in the table merges into it");
+    assert.equal(check(), ErrorCode.OK);
+    assert.ok(mem().buffer.byteLength >= a);
+  }
+});
+
 test("memory grown by the heap is a region it can use across the old top", () => {
   const e = load("release");
   const pages0 = e.memory.buffer.byteLength / 65536;

@@ -14,6 +14,8 @@ export const BUILDS = {
   /** The debug build that runs check() after every call (traps on a broken invariant). */
   checked: fileURLToPath(new URL("../build/test/as-buddy.checked.wasm", import.meta.url)),
   limited: fileURLToPath(new URL("../build/test/as-buddy.limited.wasm", import.meta.url)),
+  /** Release code with memory capped at 160 pages (10 MiB): room for growth steps of a few pages. */
+  limitedLarge: fileURLToPath(new URL("../build/test/as-buddy.limited-large.wasm", import.meta.url)),
 };
 
 export { ErrorCode } from "../bindings/dist/index.js";
