@@ -3,7 +3,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { load, stats, state, ErrorCode, BUILDS, CHECKED_RUN } from "./support.js";
-import { CheckFailure } from "../bindings/dist/index.js";
+import { CheckFailure, PoolError } from "../bindings/dist/index.js";
 
 for (const build of ["release", "debug", "checked"]) {
   describe(`C module (${build})`, () => {
@@ -327,6 +327,34 @@ test("the 17th separate region is TOO_MANY_REGIONS through the C module and the 
     assert.equal(check(), ErrorCode.OK);
     assert.ok(mem().buffer.byteLength >= a);
   }
+});
+
+test("a heap that cannot be set up answers every entry point with the setup's error, and writes nothing", () => {
+  // The limited build (32 pages at most) told to start its heap in the last page: the control
+  // block and a first metadata area do not fit, so every call's setup fails with OUT_OF_MEMORY.
+  const e = load("limited");
+  assert.equal(e.buddy_set_heap_start(31 * 65536 + 61440), ErrorCode.OK);
+  const pages = e.memory.buffer.byteLength;
+  const zero = {
+    malloc: () => e.malloc(16), calloc: () => e.calloc(2, 8), realloc: () => e.realloc(0, 16),
+    aligned_alloc: () => e.aligned_alloc(64, 64), malloc_usable_size: () => e.malloc_usable_size(4096),
+    buddy_alloc: () => e.buddy_alloc(16, 0), buddy_alloc_zeroed: () => e.buddy_alloc_zeroed(16, 0),
+    buddy_realloc: () => e.buddy_realloc(0, 16), buddy_usable_size: () => e.buddy_usable_size(4096),
+    buddy_stats: () => e.buddy_stats(), buddy_pool_create: () => e.buddy_pool_create(0, 1 << 20, 16, 0, 256),
+  };
+  for (const [name, call] of Object.entries(zero)) {
+    assert.equal(call() >>> 0, 0, `${name} gives nothing`);
+    assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY, `${name}: the setup's error`);
+  }
+  assert.equal(e.buddy_pool_create_error(), PoolError.NO_METADATA_MEMORY, "the pool has no heap for its metadata");
+  for (const [name, call] of Object.entries({
+    buddy_free: () => e.buddy_free(4096), buddy_dealloc: () => e.buddy_dealloc(4096, 16, 0),
+    buddy_check: () => e.buddy_check(), buddy_add_region: () => e.buddy_add_region(4096, 4096),
+  })) assert.equal(call() >>> 0, ErrorCode.OUT_OF_MEMORY, `${name} returns the setup's error`);
+  e.free(4096); // C's free has no result: it must not trap
+  assert.equal(e.buddy_root(), 0, "no heap");
+  assert.equal(e.memory.buffer.byteLength, pages, "memory did not grow");
+  assert.ok(new Uint8Array(e.memory.buffer).every((b) => b === 0), "nothing was written");
 });
 
 test("memory grown by the heap is a region it can use across the old top", () => {

@@ -147,6 +147,7 @@ test("malloc, posix_memalign, aligned_alloc, realloc and errno keep the C contra
     "aligned_alloc(64, 100): aligned 1, usable 1",
     "malloc(0): unique block",
     "realloc kept \"as-buddy\", usable 1",
+    "realloc(p, 3 GiB): NULL, errno ENOMEM 1, p kept \"as-buddy\"",
     "realloc(p, 0): block, errno 0", // as wasi-libc's dlmalloc: p freed, a minimum block back
     "done",
     "",
@@ -166,6 +167,7 @@ test("misuse from C (realloc or free of a pointer that is no live block) gets NU
     "realloc(interior, 0): NULL, errno EINVAL 1",
     "realloc(interior, 200): NULL, errno EINVAL 1",
     "p still usable: 1",
+    "aligned_alloc(3, 100): NULL, errno EINVAL 1",
     "done",
     "",
   ].join("\n"));

@@ -21,7 +21,8 @@ const RUNTIMES = {
 /** Compiles tests/runtime/<program>.ts with a runtime and imports its ESM bindings. */
 async function build(program, runtime, extra = [], config = "tests/runtime/asconfig.json") {
   mkdirSync(OUT, { recursive: true });
-  const name = `${program}-${runtime ?? "asconfig"}-${version}`;
+  // Extra flags make another module: a name of its own (ESM imports are cached by URL).
+  const name = `${program}-${runtime ?? "asconfig"}${extra.length ? `-${extra.join("").replace(/[^A-Za-z0-9]/g, "")}` : ""}-${version}`;
   const { error, stderr } = await asc.main([
     `tests/runtime/${program}.ts`, ...(runtime ? ["--runtime", RUNTIMES[runtime]] : []),
     "-o", `${OUT}${name}.wasm`, "--bindings", "esm", "--exportRuntime", "-O2", ...extra,
@@ -155,6 +156,18 @@ describe("the stub runtime frees explicitly", () => {
     assert.throws(() => m.exhaust(), /as-buddy: out of memory/);
   });
 });
+
+for (const rt of ["buddy-incremental", "buddy-minimal"]) {
+  // An instance that aborted is not used again (AssemblyScript's own runtimes cannot either:
+  // the abort leaves the shadow stack where it was): what must hold is the message and the heap.
+  test(`${rt} under --maximumMemory 64: running out aborts with a clear message, the heap intact`, async () => {
+    const m = await build("gc", rt, ["--maximumMemory", "64"]);
+    assert.throws(() => m.hoard(), /as-buddy: out of memory/);
+    assert.ok(m.pages() >= 60 && m.pages() <= 64, `memory grew to its maximum, but for room a growth would need (${m.pages()} pages)`);
+    assert.equal(m.check(), 0);
+    assert.ok(m.unhoard() > 48, "most of memory was held, a 64 KiB block per buffer");
+  });
+}
 
 test(`one asconfig line switches a program to as-buddy (AssemblyScript ${version})`, async () => {
   // tests/runtime/asconfig.switch.json: { "options": { "runtime": "./assembly/runtime/incremental" } }

@@ -1,6 +1,7 @@
 /* The C contracts of c/as-buddy-malloc.c, printed for tests/cprograms.test.js to compare with
  * what POSIX and C11 say: errno on failure, posix_memalign's EINVAL and ENOMEM (with *out left
- * alone), aligned_alloc's alignment, malloc_usable_size, realloc(p, 0), calloc overflow.
+ * alone), aligned_alloc's alignment, malloc_usable_size, realloc(p, 0), realloc past memory
+ * (NULL, ENOMEM, the block kept), calloc overflow, and from misuse() aligned_alloc's EINVAL.
  * Built with -fno-builtin: otherwise clang takes malloc for a function that writes no memory
  * the program can see and reads errno from before the call. */
 #include <errno.h>
@@ -28,6 +29,9 @@ static int misuse(void) {
   printf("realloc(interior, 200): %s, errno EINVAL %d\n", q ? "block" : "NULL", errno == EINVAL);
   free(bad);                                            /* rejected, nothing freed */
   printf("p still usable: %d\n", malloc_usable_size(p) >= 100);
+  errno = 0;                                            /* C11: an alignment not supported */
+  q = sink = aligned_alloc(3, 100);
+  printf("aligned_alloc(3, 100): %s, errno EINVAL %d\n", q ? "block" : "NULL", errno == EINVAL);
   free(p);
   free(p);                                              /* double free: rejected */
   printf("done\n");
@@ -60,6 +64,9 @@ int main(int argc, char **argv) {
   strcpy(s, "as-buddy");
   s = realloc(s, 100000);
   printf("realloc kept \"%s\", usable %d\n", s, malloc_usable_size(s) >= 100000);
+  errno = 0;
+  p = sink = realloc(s, three_gib);
+  printf("realloc(p, 3 GiB): %s, errno ENOMEM %d, p kept \"%s\"\n", p ? "block" : "NULL", errno == ENOMEM, s);
   errno = 0;
   p = realloc(s, 0);
   printf("realloc(p, 0): %s, errno %d\n", p ? "block" : "NULL", errno);

@@ -40,3 +40,16 @@ export function churn(n: i32): void {
     ring[i % 100] = item;
   }
 }
+
+/** Keeps buffers of just under 64 KiB (a 64 KiB block each, headers included) reachable until
+ *  memory runs out (the runtime aborts). */
+let hoarded = new Array<ArrayBuffer>();
+export function hoard(): void {
+  while (true) hoarded.push(new ArrayBuffer((1 << 16) - 64));
+}
+/** Lets the hoard go; returns how many buffers it held. */
+export function unhoard(): i32 {
+  let n = hoarded.length;
+  hoarded = new Array<ArrayBuffer>();
+  return n;
+}
