@@ -63,7 +63,7 @@ export function chart(result) {
 export function efficiencyChart(result) {
   return bars(result, {
     title: "memory efficiency, peak live bytes / peak memory (higher is better)",
-    subtitle: "one run's memory (the same in every run: the sequence is fixed); full scale 100%; pairs left out (one block live).",
+    subtitle: `the median run's memory (run r draws seed s + r; lowest and highest in the JSON); full scale 100%; pairs left out (one block live).`,
     value: (r) => r.efficiency, fullScale: 1, skip: ["pairs"],
     label: (r) => `${(r.efficiency * 100).toFixed(0)}%`,
   });

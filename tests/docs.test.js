@@ -59,3 +59,26 @@ test("every relative link in the README and docs/ leads to a file, and the READM
   }
   assert.ok(read("README.md").split("\n").length < 250, "README.md is under 250 lines");
 });
+
+test("README.md, docs/ and assembly/ hold at most 5 commit hashes between them (history lives in CHANGELOG.md)", () => {
+  const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  (function walk(dir) {
+    for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}/${e.name}`);
+      else if (e.name.endsWith(".ts")) files.push(`${dir}/${e.name}`);
+    }
+  })("assembly");
+  const hashes = new Set();
+  for (const f of files) {
+    // A commit as the guides write one: 7 to 40 hex digits in backticks, with a digit and a letter.
+    for (const [, h] of read(f).matchAll(/`([0-9a-f]{7,40})`/g)) if (/[0-9]/.test(h) && /[a-f]/.test(h)) hashes.add(`${h} (${f})`);
+  }
+  assert.ok(hashes.size <= 5, `${hashes.size} commit hashes: ${[...hashes].join(", ")}`);
+});
+
+test("docs/benchmarks.md's module sizes are the committed results'", () => {
+  const doc = read("docs/benchmarks.md");
+  for (const [peer, { wasmBytes }] of Object.entries(node.peers)) {
+    assert.ok(doc.includes(`${wasmBytes.toLocaleString("en-US")} (${peer}`) || doc.includes(`${wasmBytes.toLocaleString("en-US")} bytes (${peer}`), `docs/benchmarks.md gives ${peer}'s module as ${wasmBytes.toLocaleString("en-US")} bytes`);
+  }
+});
