@@ -19,10 +19,10 @@ import {
  *  O(1) per byte). */
 export function capacityOf(flags: u32, growPages: u32, lo: usize, hi: usize): usize {
   if (!(flags & FLAG_GROWABLE)) return hi;
-  let cap = hi + ((hi - lo) >> 2);
   let limit = <usize>growPages << PAGE_LOG;
-  if (cap > limit) cap = limit;
-  return cap > hi ? cap : hi;
+  if (limit <= hi) return hi;
+  let room = (hi - lo) >> 2; // compared, not added: hi + room may pass 4 GiB
+  return limit - hi > room ? hi + room : limit;
 }
 
 /** capacityOf for this heap. */

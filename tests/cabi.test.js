@@ -367,6 +367,28 @@ test("memory grown by the heap is a region it can use across the old top", () =>
   assert.equal(e.buddy_check(), ErrorCode.OK);
 });
 
+test("growing to the 4 GiB limit: blocks from 1 GiB down to 64 KiB fill memory up to its last managed page, then OUT_OF_MEMORY; all of it merges back", () => {
+  // Pages are only reserved, not touched: the blocks are never written. (The metadata's
+  // headroom once wrapped around u32 past 3.2 GiB of span, and growth stopped 62 pages short.)
+  const e = load(CHECKED_RUN ? "checked" : "release");
+  const blocks = [];
+  for (let size = 2 ** 30; size >= 65536; size /= 2) {
+    for (let p; (p = e.buddy_alloc(size, size) >>> 0); ) {
+      assert.equal(p % size, 0, "aligned to its size");
+      blocks.push([p, size]);
+    }
+    assert.equal(e.buddy_last_error(), ErrorCode.OUT_OF_MEMORY);
+  }
+  assert.equal(e.memory.buffer.byteLength, 65535 * 65536, "memory grew to its last page but one");
+  assert.ok(blocks.some(([p, n]) => p + n === 0xffff0000), "a block ends at the last managed byte");
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+  for (const [p] of blocks) assert.equal(e.buddy_free(p), ErrorCode.OK);
+  e.buddy_coalesce();
+  assert.equal(e.buddy_check(), ErrorCode.OK);
+  assert.equal(stats(e).usedBytes, 0);
+  assert.ok(e.buddy_alloc(2 ** 30, 2 ** 30), "a 1 GiB block again, without growing");
+});
+
 test("a block no 4 GiB memory can hold fails at once with OUT_OF_MEMORY, nothing changed", () => {
   // A 2 GiB block must start at 2 GiB and so end at 4 GiB, past the last page the heap may use.
   // (This once looped for ever: the page count to grow wrapped around u32 before the limit.)
