@@ -82,3 +82,41 @@ test("docs/benchmarks.md's module sizes are the committed results'", () => {
     assert.ok(doc.includes(`${wasmBytes.toLocaleString("en-US")} (${peer}`) || doc.includes(`${wasmBytes.toLocaleString("en-US")} bytes (${peer}`), `docs/benchmarks.md gives ${peer}'s module as ${wasmBytes.toLocaleString("en-US")} bytes`);
   }
 });
+
+/** Efficiency in percent, as the tables round it, of a workload's peer from inside wasm. */
+const effOf = (w, peer) => Math.round(100 * node.rows.find((r) => r.workload === w && r.peer === peer && r.mode === "wasm").efficiency);
+
+test("docs/benchmarks.md's shortfalls quote the committed results' efficiencies", () => {
+  const doc = read("docs/benchmarks.md").replace(/\s+/g, " ");
+  const memory = doc.slice(doc.indexOf("*Memory against dlmalloc*"), doc.indexOf("*Time in Node"));
+  const [againstDl, againstEm] = memory.split("Below emmalloc on");
+  let quoted = 0;
+  for (const [part, peer] of [[againstDl, "dlmalloc"], [againstEm, "emmalloc"]]) {
+    for (const [, w, a, b] of part.matchAll(/([a-z]+) (\d+)% against (\d+)%/g)) {
+      assert.deepEqual([Number(a), Number(b)], [effOf(w, "as-buddy"), effOf(w, peer)], `${w} against ${peer}`);
+      quoted++;
+    }
+  }
+  assert.ok(quoted >= 4, `the shortfalls quote efficiencies (${quoted})`);
+  const notes = doc.slice(doc.indexOf("**When not to use as-buddy.**"));
+  const mixed = /mixed: (\d+)% efficiency, TLSF (\d+)%, dlmalloc (\d+)%/.exec(notes);
+  assert.deepEqual(mixed.slice(1).map(Number), ["as-buddy", "tlsf", "dlmalloc"].map((p) => effOf("mixed", p)));
+});
+
+test("the README's claims after its table are the committed results'", () => {
+  const readme = read("README.md").replace(/\s+/g, " ");
+  const fastest = (r, w) => r.rows.filter((x) => x.workload === w && (x.mode === "wasm" || x.mode === "wasi") && x.peer !== "bump")
+    .sort((a, b) => a.nsPerOp.median - b.nsPerOp.median)[0].peer;
+  const m = /as-buddy is the fastest allocator that frees on ([a-z, ]+?), and on ([a-z ]+?) in every engine; (.+?)\. It packs/.exec(readme);
+  assert.ok(m, "the README says where as-buddy is fastest");
+  const list = (s) => s.split(/, | and /).map((w) => w.trim()).filter(Boolean);
+  for (const w of list(m[1])) assert.equal(fastest(node, w), "as-buddy", `fastest in Node on ${w}`);
+  const others = ["chromium", "firefox", "jsc", "wasi"].map((e) => JSON.parse(read(`scripts/bench/results/bench-${e}.json`)));
+  for (const w of list(m[2])) for (const r of [node, ...others]) assert.equal(fastest(r, w), "as-buddy", `${w} in ${r.meta.engine.name}`);
+  for (const [, peer, ws] of m[3].matchAll(/(dlmalloc|emmalloc|TLSF) (?:leads )?([a-z]+)/g)) {
+    assert.equal(fastest(node, ws), peer === "TLSF" ? "tlsf" : peer, `${peer} leads ${ws}`);
+  }
+  const below = /and below dlmalloc on ([a-z, ]+?)\./.exec(readme);
+  const want = ["churn", "uniform", "fill", "mixed", "random", "reallocmix", "trace", "powerlaw"].filter((w) => effOf(w, "as-buddy") < effOf(w, "dlmalloc"));
+  assert.deepEqual(list(below[1]).sort(), want.sort(), "below dlmalloc's efficiency exactly there");
+});
