@@ -289,7 +289,7 @@ export function takeFree(root: usize, k: u32, from: u32, low: bool = false): usi
   return p;
 }
 
-/** Splits of blocks from 64 KiB up look for a lower block (takeBlock). */
+/** Splits of blocks from 64 KiB up look for a lower block (takeFree). */
 // @ts-ignore: decorator
 @inline export const LOW_SPLIT_LOG: u32 = 16;
 

@@ -81,8 +81,9 @@ function moveBitmap(root: usize, id: u32, at: usize, lo: usize, cap: usize, shif
   return at + bitmapBytes(lo, cap, shift);
 }
 
-/** Allocates a run of exactly `bytes` (a multiple of MIN) from the heap, without growing: from
- *  a block takeBlock picks, or, with a limit, from a free block below it (metaBlock). */
+/** Allocates exactly `bytes` (a multiple of MIN) for a metadata area from the free blocks, without
+ *  merging or growing: a block takeFree picks, or, with a limit, the lowest free block below it
+ *  (metaBlock). 0 if none holds it. */
 export function allocMeta(root: usize, bytes: usize, below: usize): usize {
   let minLog = getMinLog(root);
   let k = orderOf(bytes, minLog);

@@ -162,8 +162,8 @@ function growForRun(root: usize, size: usize, k: u32, minLog: u32, half: bool): 
   if (!a) return 0;
   if (memoryTop() - a < size) {
     if (!growUnder(root, a, size, sizeOf(k, minLog), half)) return 0;
-    // The new memory may have merged into a block of order k. (Not takeBlock when there is
-    // none: its coalesce() would move the metadata down, maybe into the stretch.)
+    // The new memory may have merged into a block of order k. (takeFree, not takeMerged: a
+    // coalesce() could move the metadata down into the stretch.)
     if (getNonEmpty(root) & (<u32>-1 << k)) return takeFree(root, k, k);
   }
   let bytes = freeStretch(root, a, size, RUN_MIN_LOG - minLog, minLog);
