@@ -2,6 +2,7 @@
 // engine that is installed (CI installs Chromium, jsc, clang and wasi-libc). Timings are
 // not asserted; what is asserted is that every row exists and every call succeeded.
 import { test } from "node:test";
+import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import { buildBench } from "../scripts/bench/build.js";
 import { run as runNode } from "../scripts/bench/engine-node.js";
@@ -85,6 +86,10 @@ test("Node: every workload on every peer, from wasm and from JavaScript", async 
     }
   }
   assert.ok(result.meta.commit && result.meta.cpu && result.meta.engine.version, "metadata");
+  // Every shipped build's size, beside the peers' (issue: modules carry only what they use).
+  const { SHIPPED } = await import("../scripts/bench/engine-node.js");
+  for (const f of SHIPPED) assert.equal(result.builds[f], readFileSync(`build/${f}`).length, `${f}'s size in the results`);
+  assert.match(table(result), /Module sizes: as-buddy\.wasm [\d,]+ B, as-buddy\.host\.wasm [\d,]+ B, as-buddy\.threads\.wasm [\d,]+ B, as-buddy\.debug\.wasm [\d,]+ B; peers: as-buddy [\d,]+ B/);
   assert.equal(result.seeds, `${result.seed}..${result.seed}`, "the result records the seeds its runs drew with");
 });
 

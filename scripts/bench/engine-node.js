@@ -8,6 +8,9 @@ import { runSuite } from "./suite.js";
 import { runCxx } from "./cxx.js";
 import { MODULE_FILES as FILES } from "./files.js";
 
+/** The modules in build/ that the package ships (package.json "files"). */
+export const SHIPPED = ["as-buddy.wasm", "as-buddy.host.wasm", "as-buddy.threads.wasm", "as-buddy.debug.wasm"];
+
 function meta(engineInfo) {
   let commit = "unknown";
   try { commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim(); } catch {}
@@ -32,6 +35,11 @@ export async function run(options) {
     moduleBytes: (name) => bytes[name]?.length ?? null,
     BuddyHeap, MemPool,
   });
+  // Every build the package ships, by size, beside the peers' (result.peers) and the GC
+  // programs' (result.gcSizes): what a user of each pays on every load.
+  result.builds = Object.fromEntries(SHIPPED.map((f) => {
+    try { return [f, readFileSync(`build/${f}`).length]; } catch { return [f, null]; }
+  }));
   // The threads build (per-instance caches of small blocks), and the same with one lock only.
   for (const [label, source] of [["", undefined], ["one lock, ", readFileSync("build/test/as-buddy.threads-nocache.wasm")]]) {
     const threads = await runThreads({ ...options, label, source }).catch((e) => { result.notes.push(`threads rows skipped: ${e.message}`); return []; });

@@ -44,5 +44,9 @@ export function table(result) {
       }
     }
   }
+  if (result.builds) {
+    const kb = (b) => (b === null || b === undefined ? "-" : `${b.toLocaleString("en-US")} B`);
+    lines.push(`\nModule sizes: ${Object.entries(result.builds).map(([f, b]) => `${f} ${kb(b)}`).join(", ")}; peers: ${Object.entries(result.peers ?? {}).map(([p, v]) => `${p} ${kb(v.wasmBytes)}`).join(", ")}`);
+  }
   return lines.join("\n");
 }
