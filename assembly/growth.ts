@@ -14,7 +14,7 @@
 // comes in steps, and a heap whose live bytes hold steady grows by its drift.
 
 import {
-  Counter, ErrorCode, FLAG_GROWABLE, FLAG_SLABS, MAX_PAGES, PAGE_LOG, bumpCounter, getCapHi,
+  Counter, ErrorCode, FLAG_GROWABLE, FLAG_SLABS, PAGE_LOG, bumpCounter, getCapHi,
   getEmptyClasses, getFlags, getGrowPages, getGrownUsed, getMinLog, getNonEmpty, getRegionCount,
   getRegionStart, getSpanHi, getSpanLo, getUsed, orderOf, setEmptyClasses, setGrownUsed, sizeOf,
   slabLog,

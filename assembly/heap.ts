@@ -19,7 +19,7 @@
 import {
   AUTO_ORDER, CB_ALIGN, CB_DETACHED_SIZE, CB_SIZE, DEBUG, DEFAULT_FEATURES, ErrorCode,
   FLAG_FINE_SLOTS, FLAG_GROWABLE, FLAG_LOW_FIRST, FLAG_RT_SLOTS, FLAG_RUNS, FLAG_SLABS, MAGIC,
-  MAX_PAGES, MAX_SIZE_LOG, MIN_LOG_HIGHEST, MIN_LOG_LOWEST, PAGE_LOG, SLAB_LOG, getMagic,
+  MAX_PAGES, MAX_SIZE_LOG, MIN_LOG_HIGHEST, MIN_LOG_LOWEST, SLAB_LOG, getMagic,
   metadataBytes, setCapHi, setDefer, setFlags, setGrowPages, setMagic, setMaxOrder, setMinLog,
   setSpanHi, setSpanLo, setTotal, sizeOf,
 } from "./layout";
